@@ -1,0 +1,63 @@
+"""The application factory: routers, middleware, error handlers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+
+from patchwatch import __version__
+from patchwatch.api.errors import install_error_handlers
+from patchwatch.api.health import router as health_router
+from patchwatch.api.middleware import RequestContextMiddleware
+from patchwatch.audit.router import router as audit_router
+from patchwatch.db import Database
+from patchwatch.identity.router import router as identity_router
+from patchwatch.identity.router_apikeys import router as apikeys_router
+from patchwatch.identity.router_auth import router as auth_router
+from patchwatch.identity.router_service import router as identity_service_router
+from patchwatch.logging import configure_logging
+from patchwatch.settings import Settings, get_settings
+
+API_PREFIX = "/api/v1"
+
+
+def api_router() -> APIRouter:
+    """Every module's router under ``/api/v1``."""
+    router = APIRouter(prefix=API_PREFIX)
+    for module_router in (auth_router, identity_router, apikeys_router, audit_router):
+        router.include_router(module_router)
+    return router
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(json=settings.log_json, level=settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.db = Database(settings.database_url, settings.database_replica_url)
+        try:
+            yield
+        finally:
+            await app.state.db.dispose()
+
+    app = FastAPI(
+        title="Patchwatch",
+        version=__version__,
+        description="Which sites, servers and applications miss (security) updates, "
+        "since when, inside the SLA or not, and who is fixing it.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+        swagger_ui_parameters={"persistAuthorization": True},
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.include_router(health_router)
+    app.include_router(api_router())
+    app.include_router(identity_service_router)
+    app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
+    return app

@@ -1,0 +1,68 @@
+"""The permission catalogue and the built-in roles. Permissions are ``area:action`` strings."""
+
+from __future__ import annotations
+
+PLATFORM_ADMIN = "platform:admin"
+
+PERMISSIONS: dict[str, str] = {
+    PLATFORM_ADMIN: "act across all organizations (the platform admin)",
+    "organizations:read": "read organizations",
+    "organizations:write": "create, change and delete organizations",
+    "users:read": "read users",
+    "users:write": "create, change, deactivate and delete users",
+    "users:approve": "approve registrations",
+    "roles:read": "read roles",
+    "roles:write": "create and change roles",
+    "groups:read": "read groups",
+    "groups:write": "change groups and their members",
+    "api_keys:read": "list API keys",
+    "api_keys:write": "create and revoke API keys",
+    "audit:read": "read audit events",
+    "sites:read": "read sites, installed packages and fleet status",
+    "sites:write": "create, change and delete sites",
+    "snapshots:read": "read snapshots",
+    "snapshots:write": "push inventory snapshots",
+    "catalog:read": "read packages, releases and advisories",
+    "catalog:write": "import feeds and advisories",
+    "identity:service": "use the internal /user identity API",
+}
+
+_READ = [p for p in PERMISSIONS if p.endswith(":read")]
+
+BUILTIN_ROLES: dict[str, tuple[str, list[str]]] = {
+    "admin": ("Platform admin: everything, in every organization", sorted(PERMISSIONS)),
+    "manager": (
+        "Organization manager: users, approvals, sites and reports of the organization",
+        sorted(
+            {
+                *_READ,
+                "users:write",
+                "users:approve",
+                "groups:write",
+                "api_keys:write",
+                "sites:write",
+                "snapshots:write",
+            }
+        ),
+    ),
+    "engineer": (
+        "Engineer: does the patch work",
+        sorted({"sites:read", "snapshots:read", "snapshots:write", "catalog:read"}),
+    ),
+    "requester": (
+        "Requester: asks for maintenance windows",
+        sorted({"sites:read", "catalog:read"}),
+    ),
+    "viewer": (
+        "Viewer: reads dashboards and reports of the organization",
+        sorted({"sites:read", "snapshots:read", "catalog:read", "organizations:read"}),
+    ),
+}
+
+BUILTIN_GROUPS: dict[str, str] = {
+    "login_approvers": "Members may approve registrations of their organization",
+}
+
+
+def unknown_permissions(permissions: list[str]) -> list[str]:
+    return [p for p in permissions if p not in PERMISSIONS]

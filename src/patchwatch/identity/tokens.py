@@ -1,0 +1,124 @@
+"""Secrets: password hashing, JWT access tokens, opaque tokens (refresh, API keys, backup codes)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import jwt
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
+from pwdlib.hashers.bcrypt import BcryptHasher
+
+from patchwatch.db import utcnow
+from patchwatch.errors import Unauthorized
+
+JWT_ALGORITHM = "HS256"
+API_KEY_PREFIX = "pw_"
+
+# Argon2id for new hashes; bcrypt only to verify hashes imported from older systems.
+password_hasher = PasswordHash((Argon2Hasher(), BcryptHasher()))
+# A hash to verify against when the login is unknown, so both paths cost the same time.
+_DUMMY_HASH = password_hasher.hash("patchwatch-dummy-password")
+
+
+def hash_password(password: str) -> str:
+    return password_hasher.hash(password)
+
+
+def verify_password(password: str, password_hash: str | None) -> bool:
+    """Constant-time verification; an unknown user still costs one hash."""
+    if not password_hash:
+        password_hasher.verify(password, _DUMMY_HASH)
+        return False
+    try:
+        return password_hasher.verify(password, password_hash)
+    except Exception:  # a malformed stored hash is a failed login, never a 500
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    try:
+        return password_hasher.check_needs_rehash(password_hash)
+    except Exception:
+        return False
+
+
+def hash_token(token: str) -> str:
+    """Hash a high-entropy opaque token (refresh token, API key, backup code) for storage."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def tokens_equal(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode(), b.encode())
+
+
+def new_refresh_token() -> str:
+    return secrets.token_urlsafe(48)
+
+
+def new_api_key() -> tuple[str, str]:
+    """A new API key and its displayable prefix (``pw_`` + 8 characters)."""
+    key = API_KEY_PREFIX + secrets.token_urlsafe(32)
+    return key, key[:11]
+
+
+@dataclass(frozen=True)
+class AccessClaims:
+    user_uuid: uuid.UUID
+    family: uuid.UUID | None
+    expires_at: datetime
+
+
+def encode_access_token(
+    *,
+    user_uuid: uuid.UUID,
+    family: uuid.UUID | None,
+    secret: str,
+    issuer: str,
+    audience: str,
+    lifetime: timedelta,
+) -> tuple[str, int]:
+    now = utcnow()
+    claims: dict[str, Any] = {
+        "sub": str(user_uuid),
+        "iss": issuer,
+        "aud": audience,
+        "iat": int(now.timestamp()),
+        "nbf": int(now.timestamp()),
+        "exp": int((now + lifetime).timestamp()),
+        "jti": uuid.uuid4().hex,
+        "typ": "access",
+    }
+    if family is not None:
+        claims["sid"] = str(family)
+    return jwt.encode(claims, secret, algorithm=JWT_ALGORITHM), int(lifetime.total_seconds())
+
+
+def decode_access_token(token: str, *, secret: str, issuer: str, audience: str) -> AccessClaims:
+    try:
+        claims = jwt.decode(
+            token,
+            secret,
+            algorithms=[JWT_ALGORITHM],
+            issuer=issuer,
+            audience=audience,
+            options={"require": ["exp", "iat", "sub", "iss", "aud"]},
+        )
+        if claims.get("typ") != "access":
+            raise Unauthorized("Not an access token.", code="invalid_token")
+        sid = claims.get("sid")
+        return AccessClaims(
+            user_uuid=uuid.UUID(claims["sub"]),
+            family=uuid.UUID(sid) if sid else None,
+            expires_at=datetime.fromtimestamp(claims["exp"]).astimezone(),
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise Unauthorized("The access token has expired.", code="token_expired") from exc
+    except (jwt.InvalidTokenError, ValueError, KeyError) as exc:
+        raise Unauthorized("The access token is not valid.", code="invalid_token") from exc
