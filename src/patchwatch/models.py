@@ -1,6 +1,7 @@
 """Every module's tables, imported once so that Alembic and tests see the whole schema."""
 
 from patchwatch.audit.models import AuditEvent
+from patchwatch.catalog.models import Advisory, AffectedPackage, Package, Release
 from patchwatch.db import Base
 from patchwatch.events.models import OutboxEvent
 from patchwatch.identity.models import (
@@ -12,16 +13,27 @@ from patchwatch.identity.models import (
     Role,
     User,
 )
+from patchwatch.sites.models import InstalledPackage, Site, Snapshot
+from patchwatch.status.models import SlaPolicy, VersionStatus
 
 __all__ = [
+    "Advisory",
+    "AffectedPackage",
     "ApiKey",
     "AuditEvent",
     "BackupCode",
     "Base",
     "Group",
+    "InstalledPackage",
     "Organization",
     "OutboxEvent",
+    "Package",
     "RefreshToken",
+    "Release",
     "Role",
+    "Site",
+    "SlaPolicy",
+    "Snapshot",
     "User",
+    "VersionStatus",
 ]
