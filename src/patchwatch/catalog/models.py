@@ -81,7 +81,9 @@ class AffectedPackage(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     advisory_id: Mapped[int] = mapped_column(ForeignKey("advisories.id", ondelete="CASCADE"))
-    package_id: Mapped[int] = mapped_column(ForeignKey("packages.id", ondelete="CASCADE"), index=True)
+    package_id: Mapped[int] = mapped_column(
+        ForeignKey("packages.id", ondelete="CASCADE"), index=True
+    )
     ranges: Mapped[list[dict[str, Any]]] = mapped_column(JsonType, default=list)
     versions: Mapped[list[str]] = mapped_column(JsonType, default=list)
     fixed_versions: Mapped[list[str]] = mapped_column(JsonType, default=list)

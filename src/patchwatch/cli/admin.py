@@ -38,9 +38,7 @@ async def _platform_organization(session: AsyncSession, name: str) -> Organizati
 def create_admin(
     login: Annotated[str, typer.Option(prompt=True, help="The admin's login.")],
     email: Annotated[str, typer.Option(prompt=True, help="The admin's email.")],
-    password: Annotated[
-        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)
-    ],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
     organization: Annotated[str, typer.Option(help="Organization to put the admin in.")] = (
         PLATFORM_ORGANIZATION
     ),
@@ -91,7 +89,9 @@ def demo() -> None:
     created = run_with_database(_demo)
     console.print("demo data " + ("loaded" if created else "already present; admin password reset"))
     console.print(f"sign in as [bold]admin[/bold] with password [bold]{password}[/bold]")
-    console.print("(maria, erik, rita and victor - manager, engineer, requester, viewer - share it)")
+    console.print(
+        "(maria, erik, rita and victor - manager, engineer, requester, viewer - share it)"
+    )
 
 
 @audit_app.command("verify")
@@ -133,3 +133,50 @@ def users_list() -> None:
             str(user.is_deleted),
         )
     console.print(table)
+
+
+async def _user_or_exit(session: AsyncSession, login: str) -> User:
+    user = await identity.get_user_by_login(session, login)
+    if user is None:
+        console.print(f"[red]error:[/red] no user '{login}'")
+        raise typer.Exit(1)
+    return user
+
+
+@users_app.command("deactivate")
+def users_deactivate(login: Annotated[str, typer.Argument(help="The user's login.")]) -> None:
+    """Deactivate a user; their sessions end at once."""
+
+    async def _deactivate(database: Database) -> None:
+        async with database.sessionmaker() as session:
+            user = await _user_or_exit(session, login)
+            await identity.set_active(session, system_principal("cli"), user, False)
+            await session.commit()
+
+    run_with_database(_deactivate)
+    console.print(f"user '{login}' deactivated")
+
+
+@users_app.command("reset-password")
+def users_reset_password(
+    login: Annotated[str, typer.Argument(help="The user's login.")],
+    password: Annotated[
+        str | None,
+        typer.Option(help="The new password; a one-time password is generated if omitted."),
+    ] = None,
+) -> None:
+    """Set a new password (printed when generated); the user's sessions end."""
+    new_password = password or generate_password()
+
+    async def _reset(database: Database) -> None:
+        async with database.sessionmaker() as session:
+            user = await _user_or_exit(session, login)
+            await identity.set_password(session, system_principal("cli"), user, new_password)
+            await session.commit()
+
+    try:
+        run_with_database(_reset)
+    except DomainError as exc:
+        console.print(f"[red]error:[/red] {exc.message}")
+        raise typer.Exit(1) from exc
+    console.print(f"password of '{login}' reset" + ("" if password else f": {new_password}"))

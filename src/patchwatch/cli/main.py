@@ -16,7 +16,9 @@ from patchwatch.settings import get_settings
 
 T = TypeVar("T")
 
-app = typer.Typer(help="Patchwatch: patch status for fleets of sites and servers.", no_args_is_help=True)
+app = typer.Typer(
+    help="Patchwatch: patch status for fleets of sites and servers.", no_args_is_help=True
+)
 db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 users_app = typer.Typer(help="Manage users.", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
@@ -60,7 +62,10 @@ def serve(
     import uvicorn
 
     settings = get_settings()
-    console.print(f"Patchwatch {__version__} on http://{host}:{port}  (database: {settings.database_url.split('@')[-1]})")
+    console.print(
+        f"Patchwatch {__version__} on http://{host}:{port}"
+        f"  (database: {settings.database_url.split('@')[-1]})"
+    )
     uvicorn.run(
         "patchwatch.app:create_app",
         factory=True,

@@ -153,3 +153,57 @@ async def create_user(
         changes={"login": login_key, "email": email_key, "role": role, "groups": groups or []},
     )
     return user
+
+
+async def revoke_sessions(session: AsyncSession, user: User) -> int:
+    """End every session of ``user`` at once (all refresh-token families)."""
+    from sqlalchemy import update
+
+    from patchwatch.identity.models import RefreshToken
+
+    result = await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def set_password(
+    session: AsyncSession, actor: Principal | None, user: User, password: str
+) -> None:
+    """Give ``user`` a new password (policy-checked) and end their other sessions."""
+    check_password_policy(password, login=user.login, email=user.email)
+    user.password_hash = hash_password(password)
+    user.password_changed_at = utcnow()
+    user.updated_by = actor.actor_uuid if actor else None
+    await revoke_sessions(session, user)
+    await audit.record(
+        session,
+        actor,
+        "user.password_reset",
+        target_type="user",
+        target_uuid=user.uuid,
+        organization_id=user.organization_id,
+    )
+
+
+async def set_active(
+    session: AsyncSession, actor: Principal | None, user: User, active: bool
+) -> None:
+    """Activate or deactivate ``user``; deactivation ends their sessions at once."""
+    if user.is_active == active:
+        return
+    user.is_active = active
+    user.updated_by = actor.actor_uuid if actor else None
+    if not active:
+        await revoke_sessions(session, user)
+    await audit.record(
+        session,
+        actor,
+        "user.activated" if active else "user.deactivated",
+        target_type="user",
+        target_uuid=user.uuid,
+        organization_id=user.organization_id,
+        changes={"is_active": {"before": not active, "after": active}},
+    )

@@ -44,7 +44,7 @@ def verify_password(password: str, password_hash: str | None) -> bool:
 
 def needs_rehash(password_hash: str) -> bool:
     try:
-        return password_hasher.check_needs_rehash(password_hash)
+        return bool(password_hasher.current_hasher.check_needs_rehash(password_hash))
     except Exception:
         return False
 
