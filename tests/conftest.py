@@ -28,6 +28,7 @@ from patchwatch import migrate
 from patchwatch.app import create_app
 from patchwatch.db import Base, Database
 from patchwatch.identity import service as identity
+from patchwatch.identity.throttle import LoginThrottle
 from patchwatch.settings import Settings
 
 PG_URL = os.environ.get("PATCHWATCH_TEST_DATABASE_URL", "")
@@ -55,7 +56,10 @@ async def _create_pg_database(url: str) -> str:
     base = make_url(url)
     name = f"pw_test_{secrets.token_hex(4)}"
     conn = await asyncpg.connect(
-        host=base.host, port=base.port or 5432, user=base.username, password=base.password,
+        host=base.host,
+        port=base.port or 5432,
+        user=base.username,
+        password=base.password,
         database=base.database or "postgres",
     )
     try:
@@ -70,7 +74,10 @@ async def _drop_pg_database(url: str, name: str) -> None:
 
     base = make_url(url)
     conn = await asyncpg.connect(
-        host=base.host, port=base.port or 5432, user=base.username, password=base.password,
+        host=base.host,
+        port=base.port or 5432,
+        user=base.username,
+        password=base.password,
         database=base.database or "postgres",
     )
     try:
@@ -165,9 +172,7 @@ async def db(database: Database) -> AsyncIterator[Database]:
 @pytest_asyncio.fixture(loop_scope="session")
 async def client(server: RunningServer, db: Database) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client on a real socket to the running server, over a clean database."""
-    reset = getattr(server.app, "state", None)
-    throttle = getattr(reset, "login_throttle", None)
-    if throttle is not None:
-        await throttle.reset()
+    state = server.app.state  # type: ignore[attr-defined]
+    state.login_throttle = LoginThrottle(server.settings)  # forget earlier tests' failures
     async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:
         yield http

@@ -17,6 +17,7 @@ from patchwatch.identity.router import router as identity_router
 from patchwatch.identity.router_apikeys import router as apikeys_router
 from patchwatch.identity.router_auth import router as auth_router
 from patchwatch.identity.router_service import router as identity_service_router
+from patchwatch.identity.throttle import LoginThrottle
 from patchwatch.logging import configure_logging
 from patchwatch.settings import Settings, get_settings
 
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         swagger_ui_parameters={"persistAuthorization": True},
     )
     app.state.settings = settings
+    app.state.login_throttle = LoginThrottle(settings)
     install_error_handlers(app)
     app.include_router(health_router)
     app.include_router(api_router())

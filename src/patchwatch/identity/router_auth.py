@@ -1,3 +1,273 @@
-from fastapi import APIRouter
+"""Sign-in, tokens, the caller's own account and two-factor authentication."""
 
-router = APIRouter()
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.security import OAuth2PasswordRequestForm
+
+from patchwatch.api.deps import SessionDep, SettingsDep, client_address, require_user
+from patchwatch.api.envelope import Envelope, wrap
+from patchwatch.audit import service as audit
+from patchwatch.errors import Conflict, Invalid, PermissionDenied
+from patchwatch.identity import auth, twofactor
+from patchwatch.identity.principal import Principal
+from patchwatch.identity.schemas import MeOut, MeUpdate, user_out
+from patchwatch.identity.schemas_auth import (
+    BackupCodesOut,
+    CodeIn,
+    LoginIn,
+    LogoutIn,
+    OAuth2TokenOut,
+    PasswordAndCodeIn,
+    PasswordChangeIn,
+    RefreshIn,
+    TokenOut,
+    TwoFactorEnrolmentOut,
+)
+from patchwatch.identity.throttle import LoginThrottle
+from patchwatch.identity.tokens import verify_password
+
+router = APIRouter(tags=["auth"])
+UserDep = Annotated[Principal, Depends(require_user())]
+
+
+def get_throttle(request: Request) -> LoginThrottle:
+    throttle: LoginThrottle = request.app.state.login_throttle
+    return throttle
+
+
+ThrottleDep = Annotated[LoginThrottle, Depends(get_throttle)]
+
+
+def _token_out(pair: auth.TokenPair) -> TokenOut:
+    return TokenOut(
+        access_token=pair.access_token,
+        refresh_token=pair.refresh_token,
+        expires_in=pair.expires_in,
+    )
+
+
+@router.post("/auth/login", summary="Sign in with login (or email) and password")
+async def login(
+    body: LoginIn,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    throttle: ThrottleDep,
+) -> Envelope[TokenOut]:
+    pair = await auth.login(
+        session,
+        settings,
+        throttle,
+        login=body.login,
+        password=body.password,
+        otp_code=body.otp_code,
+        address=client_address(request),
+    )
+    return wrap(_token_out(pair))
+
+
+@router.post(
+    "/auth/token",
+    summary="OAuth2 password flow (for the interactive docs)",
+    description="`username`, `password`; users with 2FA add `otp_code` (or send it as "
+    "`client_secret`).",
+)
+async def oauth2_token(
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    throttle: ThrottleDep,
+    otp_code: Annotated[str | None, Form(max_length=16)] = None,
+) -> OAuth2TokenOut:
+    pair = await auth.login(
+        session,
+        settings,
+        throttle,
+        login=form.username[:254],
+        password=form.password[:256],
+        otp_code=otp_code or form.client_secret,
+        address=client_address(request),
+    )
+    return OAuth2TokenOut(access_token=pair.access_token, expires_in=pair.expires_in)
+
+
+@router.post("/auth/refresh", summary="Exchange a refresh token for a new token pair")
+async def refresh(
+    body: RefreshIn,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    throttle: ThrottleDep,
+) -> Envelope[TokenOut]:
+    address = client_address(request)
+    await throttle.check("refresh", address)
+    pair = await auth.refresh(session, settings, refresh_token=body.refresh_token, address=address)
+    return wrap(_token_out(pair))
+
+
+@router.post("/auth/logout", summary="End this session (or every session with all=true)")
+async def logout(
+    principal: UserDep, session: SessionDep, body: LogoutIn | None = None
+) -> Envelope[dict[str, bool]]:
+    await auth.logout(session, principal, everywhere=bool(body and body.all))
+    return wrap({"signed_out": True})
+
+
+def _me(principal: Principal) -> MeOut:
+    assert principal.user is not None
+    base = user_out(principal.user)
+    return MeOut(**base.model_dump(), permissions=sorted(principal.permissions))
+
+
+@router.get("/me", summary="The signed-in user")
+async def me(principal: UserDep) -> Envelope[MeOut]:
+    return wrap(_me(principal))
+
+
+@router.patch("/me", summary="Change your name or notification preferences")
+async def update_me(body: MeUpdate, principal: UserDep, session: SessionDep) -> Envelope[MeOut]:
+    user = principal.user
+    assert user is not None
+    changes = body.model_dump(exclude_unset=True)
+    for field, value in changes.items():
+        setattr(user, field, value)
+    await audit.record(
+        session,
+        principal,
+        "user.updated_self",
+        target_type="user",
+        target_uuid=user.uuid,
+        organization_id=user.organization_id,
+        changes=changes,
+    )
+    await session.commit()
+    return wrap(_me(principal))
+
+
+@router.post("/me/password", summary="Change your password (other sessions end)")
+async def change_password(
+    body: PasswordChangeIn, principal: UserDep, session: SessionDep
+) -> Envelope[dict[str, bool]]:
+    await auth.change_own_password(
+        session,
+        principal,
+        current_password=body.current_password,
+        new_password=body.new_password,
+    )
+    return wrap({"changed": True})
+
+
+@router.post("/me/2fa/enroll", summary="Start two-factor enrolment: a secret and its QR code")
+async def enroll_2fa(principal: UserDep, session: SessionDep) -> Envelope[TwoFactorEnrolmentOut]:
+    user = principal.user
+    assert user is not None
+    if user.totp_enabled:
+        raise Conflict("Two-factor authentication is already on.", code="2fa_already_enabled")
+    user.totp_secret = twofactor.new_secret()
+    user.totp_last_step = None
+    uri = twofactor.provisioning_uri(user.totp_secret, user.login)
+    await audit.record(
+        session,
+        principal,
+        "user.2fa_enrolment_started",
+        target_type="user",
+        target_uuid=user.uuid,
+        organization_id=user.organization_id,
+    )
+    await session.commit()
+    return wrap(
+        TwoFactorEnrolmentOut(
+            secret=user.totp_secret, otpauth_uri=uri, qr_code=twofactor.qr_code_data_uri(uri)
+        )
+    )
+
+
+@router.post("/me/2fa/confirm", summary="Confirm enrolment with a code; returns backup codes once")
+async def confirm_2fa(
+    body: CodeIn, principal: UserDep, session: SessionDep
+) -> Envelope[BackupCodesOut]:
+    user = principal.user
+    assert user is not None
+    if user.totp_enabled:
+        raise Conflict("Two-factor authentication is already on.", code="2fa_already_enabled")
+    if not user.totp_secret:
+        raise Conflict("Start the enrolment first.", code="2fa_not_enrolled")
+    if not twofactor.accept_totp(user, body.code):
+        raise Invalid(
+            "The code is wrong.",
+            code="invalid_otp",
+            details=[{"field": "body.code", "message": "wrong code"}],
+        )
+    user.totp_enabled = True
+    codes = await twofactor.new_backup_codes(session, user)
+    await audit.record(
+        session,
+        principal,
+        "user.2fa_enabled",
+        target_type="user",
+        target_uuid=user.uuid,
+        organization_id=user.organization_id,
+    )
+    await session.commit()
+    return wrap(BackupCodesOut(backup_codes=codes))
+
+
+async def _check_password_and_code(
+    principal: Principal, session: SessionDep, body: PasswordAndCodeIn
+) -> None:
+    user = principal.user
+    assert user is not None
+    if not user.totp_enabled:
+        raise Conflict("Two-factor authentication is off.", code="2fa_not_enabled")
+    if not await asyncio.to_thread(verify_password, body.password, user.password_hash):
+        raise PermissionDenied("The password is wrong.", code="invalid_credentials")
+    if not await twofactor.verify_second_factor(session, user, body.code):
+        raise PermissionDenied("The two-factor code is wrong or was used.", code="invalid_otp")
+
+
+@router.post("/me/2fa/disable", summary="Turn two-factor authentication off (password and code)")
+async def disable_2fa(
+    body: PasswordAndCodeIn, principal: UserDep, session: SessionDep
+) -> Envelope[dict[str, bool]]:
+    await _check_password_and_code(principal, session, body)
+    user = principal.user
+    assert user is not None
+    user.totp_enabled = False
+    user.totp_secret = None
+    user.totp_last_step = None
+    await twofactor.delete_backup_codes(session, user)
+    await audit.record(
+        session,
+        principal,
+        "user.2fa_disabled",
+        target_type="user",
+        target_uuid=user.uuid,
+        organization_id=user.organization_id,
+    )
+    await session.commit()
+    return wrap({"enabled": False})
+
+
+@router.post("/me/2fa/backup-codes", summary="Replace your backup codes (password and code)")
+async def regenerate_backup_codes(
+    body: PasswordAndCodeIn, principal: UserDep, session: SessionDep
+) -> Envelope[BackupCodesOut]:
+    await _check_password_and_code(principal, session, body)
+    user = principal.user
+    assert user is not None
+    codes = await twofactor.new_backup_codes(session, user)
+    await audit.record(
+        session,
+        principal,
+        "user.2fa_backup_codes_replaced",
+        target_type="user",
+        target_uuid=user.uuid,
+        organization_id=user.organization_id,
+    )
+    await session.commit()
+    return wrap(BackupCodesOut(backup_codes=codes))

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from patchwatch.audit import service as audit
 from patchwatch.db import utcnow
 from patchwatch.errors import Conflict, Invalid, NotFound
-from patchwatch.identity.models import Group, Organization, Role, User
+from patchwatch.identity.models import Group, Organization, RefreshToken, Role, User
 from patchwatch.identity.passwords import check_password_policy
 from patchwatch.identity.permissions import BUILTIN_GROUPS, BUILTIN_ROLES
 from patchwatch.identity.principal import Principal
@@ -128,7 +129,9 @@ async def create_user(
         name=name,
         login=login_key,
         email=email_key,
-        password_hash=hash_password(password) if password is not None else None,
+        password_hash=(
+            await asyncio.to_thread(hash_password, password) if password is not None else None
+        ),
         password_changed_at=utcnow() if password is not None else None,
         organization_id=organization.id,
         role_id=(await get_role_by_name(session, role)).id,
@@ -155,29 +158,33 @@ async def create_user(
     return user
 
 
-async def revoke_sessions(session: AsyncSession, user: User) -> int:
-    """End every session of ``user`` at once (all refresh-token families)."""
-    from sqlalchemy import update
-
-    from patchwatch.identity.models import RefreshToken
-
-    result = await session.execute(
-        update(RefreshToken)
-        .where(RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
+async def revoke_sessions(
+    session: AsyncSession, user: User, *, keep_family: uuid.UUID | None = None
+) -> int:
+    """End every session of ``user`` at once (all refresh-token families but ``keep_family``)."""
+    stmt = update(RefreshToken).where(
+        RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None)
     )
+    if keep_family is not None:
+        stmt = stmt.where(RefreshToken.family_id != keep_family)
+    result = await session.execute(stmt.values(revoked_at=utcnow()))
     return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def set_password(
-    session: AsyncSession, actor: Principal | None, user: User, password: str
+    session: AsyncSession,
+    actor: Principal | None,
+    user: User,
+    password: str,
+    *,
+    keep_family: uuid.UUID | None = None,
 ) -> None:
-    """Give ``user`` a new password (policy-checked) and end their other sessions."""
+    """Give ``user`` a new password (policy-checked) and end their sessions (but one)."""
     check_password_policy(password, login=user.login, email=user.email)
-    user.password_hash = hash_password(password)
+    user.password_hash = await asyncio.to_thread(hash_password, password)
     user.password_changed_at = utcnow()
     user.updated_by = actor.actor_uuid if actor else None
-    await revoke_sessions(session, user)
+    await revoke_sessions(session, user, keep_family=keep_family)
     await audit.record(
         session,
         actor,

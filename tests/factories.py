@@ -1,0 +1,86 @@
+"""Factories: arrange organizations, users and keys through the services, sign in over HTTP."""
+
+from __future__ import annotations
+
+import itertools
+import secrets
+from typing import Any
+
+import httpx
+
+from patchwatch.db import Database
+from patchwatch.identity import service as identity
+from patchwatch.identity.models import Organization, User
+from patchwatch.identity.principal import system_principal
+
+PASSWORD = "correct horse battery staple"
+_counter = itertools.count(1)
+
+
+async def make_org(db: Database, name: str | None = None) -> Organization:
+    async with db.sessionmaker() as session:
+        org = await identity.create_organization(
+            session, system_principal("test"), name=name or f"Org {next(_counter)}"
+        )
+        await session.commit()
+        return org
+
+
+async def make_user(
+    db: Database,
+    org: Organization,
+    *,
+    role: str = "manager",
+    login: str | None = None,
+    email: str | None = None,
+    password: str | None = PASSWORD,
+    approved: bool = True,
+    groups: list[str] | None = None,
+    **fields: Any,
+) -> User:
+    n = next(_counter)
+    login = login or f"user{n}-{secrets.token_hex(2)}"
+    async with db.sessionmaker() as session:
+        org_row = await session.get(Organization, org.id)
+        assert org_row is not None
+        user = await identity.create_user(
+            session,
+            system_principal("test"),
+            organization=org_row,
+            login=login,
+            email=email or f"{login}@example.org",
+            role=role,
+            password=password,
+            is_approved=approved,
+            groups=groups,
+        )
+        for key, value in fields.items():
+            setattr(user, key, value)
+        await session.commit()
+        return user
+
+
+async def login_tokens(
+    client: httpx.AsyncClient, login: str, password: str = PASSWORD, **extra: Any
+) -> dict[str, Any]:
+    response = await client.post(
+        "/api/v1/auth/login", json={"login": login, "password": password, **extra}
+    )
+    assert response.status_code == 200, response.text
+    data: dict[str, Any] = response.json()["data"]
+    return data
+
+
+async def login_headers(
+    client: httpx.AsyncClient, login: str, password: str = PASSWORD, **extra: Any
+) -> dict[str, str]:
+    tokens = await login_tokens(client, login, password, **extra)
+    return {"Authorization": f"Bearer {tokens['access_token']}"}
+
+
+async def signed_in(
+    db: Database, client: httpx.AsyncClient, org: Organization, role: str = "manager", **kw: Any
+) -> tuple[User, dict[str, str]]:
+    """A new approved user of ``role`` in ``org`` and the headers of a fresh session."""
+    user = await make_user(db, org, role=role, **kw)
+    return user, await login_headers(client, user.login)
