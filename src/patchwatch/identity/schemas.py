@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from uuid import UUID
 from datetime import datetime
 from typing import Annotated, Any
+from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator
 
