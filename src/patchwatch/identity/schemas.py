@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, 
 Login = Annotated[
     str,
     StringConstraints(
-        strip_whitespace=True, to_lower=True, pattern=r"^[a-z0-9][a-z0-9._@-]{1,63}$"
+        strip_whitespace=True, to_lower=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$"
     ),
 ]
 Password = Annotated[str, Field(min_length=1, max_length=256)]
@@ -147,6 +147,12 @@ class GroupOut(BaseModel):
 class GroupCreate(Input):
     name: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{1,63}$")]
     description: Annotated[str, Field(max_length=500)] = ""
+
+
+class GroupNamesIn(Input):
+    groups: Annotated[
+        list[Annotated[str, Field(min_length=1, max_length=64)]], Field(max_length=50)
+    ]
 
 
 class RegisterIn(Input):

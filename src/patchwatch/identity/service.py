@@ -6,17 +6,19 @@ import asyncio
 import uuid
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from patchwatch.audit import service as audit
 from patchwatch.db import utcnow
-from patchwatch.errors import Conflict, Invalid, NotFound
-from patchwatch.identity.models import Group, Organization, RefreshToken, Role, User
+from patchwatch.errors import Conflict, Invalid, NotFound, PermissionDenied
+from patchwatch.events import service as events
+from patchwatch.identity.models import Group, Organization, RefreshToken, Role, User, user_groups
 from patchwatch.identity.passwords import check_password_policy
-from patchwatch.identity.permissions import BUILTIN_GROUPS, BUILTIN_ROLES
+from patchwatch.identity.permissions import BUILTIN_GROUPS, BUILTIN_ROLES, unknown_permissions
 from patchwatch.identity.principal import Principal
 from patchwatch.identity.tokens import hash_password
+from patchwatch.tenancy import scoped
 
 
 async def ensure_builtins(session: AsyncSession) -> None:
@@ -214,3 +216,370 @@ async def set_active(
         organization_id=user.organization_id,
         changes={"is_active": {"before": not active, "after": active}},
     )
+
+
+# --- queries scoped to the caller -------------------------------------------------------------
+
+
+async def get_organization(
+    session: AsyncSession, actor: Principal, org_uuid: uuid.UUID
+) -> Organization:
+    """An organization the caller may see (another's answers 404, as if it did not exist)."""
+    org = await session.scalar(
+        select(Organization).where(
+            Organization.uuid == org_uuid, Organization.is_deleted.is_(False)
+        )
+    )
+    if org is None or not actor.can_see_organization(org.id):
+        raise NotFound("There is no such organization.")
+    return org
+
+
+def organizations_query(actor: Principal, *, q: str | None = None) -> Select[Any]:
+    stmt = scoped(
+        select(Organization).where(Organization.is_deleted.is_(False)), Organization.id, actor
+    )
+    if q:
+        stmt = stmt.where(Organization.name.ilike(f"%{_escape_like(q)}%", escape="\\"))
+    return stmt
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+async def update_organization(
+    session: AsyncSession, actor: Principal, org: Organization, changes: dict[str, Any]
+) -> Organization:
+    before = {key: getattr(org, key) for key in changes}
+    for key, value in changes.items():
+        setattr(org, key, value)
+    org.updated_by = actor.actor_uuid
+    await audit.record(
+        session,
+        actor,
+        "organization.updated",
+        target_type="organization",
+        target_uuid=org.uuid,
+        organization_id=org.id,
+        changes={"before": before, "after": changes},
+    )
+    return org
+
+
+async def delete_organization(session: AsyncSession, actor: Principal, org: Organization) -> None:
+    if actor.organization_id == org.id:
+        raise Conflict("You cannot delete your own organization.", code="own_organization")
+    org.is_deleted = True
+    org.is_active = False
+    org.updated_by = actor.actor_uuid
+    await audit.record(
+        session,
+        actor,
+        "organization.deleted",
+        target_type="organization",
+        target_uuid=org.uuid,
+        organization_id=org.id,
+    )
+
+
+async def get_user(session: AsyncSession, actor: Principal, user_uuid: uuid.UUID) -> User:
+    user = await session.scalar(
+        select(User).where(User.uuid == user_uuid, User.is_deleted.is_(False))
+    )
+    if user is None or not actor.can_see_organization(user.organization_id):
+        raise NotFound("There is no such user.")
+    return user
+
+
+def users_query(
+    actor: Principal,
+    *,
+    organization_id: int | None = None,
+    role_id: int | None = None,
+    is_active: bool | None = None,
+    is_approved: bool | None = None,
+    q: str | None = None,
+) -> Select[Any]:
+    stmt = scoped(select(User).where(User.is_deleted.is_(False)), User.organization_id, actor)
+    if organization_id is not None:
+        stmt = stmt.where(User.organization_id == organization_id)
+    if role_id is not None:
+        stmt = stmt.where(User.role_id == role_id)
+    if is_active is not None:
+        stmt = stmt.where(User.is_active.is_(is_active))
+    if is_approved is not None:
+        stmt = stmt.where(User.is_approved.is_(is_approved))
+    if q:
+        pattern = f"%{_escape_like(q.lower())}%"
+        stmt = stmt.where(
+            or_(
+                User.login.like(pattern, escape="\\"),
+                User.email.like(pattern, escape="\\"),
+                func.lower(User.name).like(pattern, escape="\\"),
+            )
+        )
+    return stmt
+
+
+def assert_can_grant(actor: Principal, role: Role) -> None:
+    """Nobody hands out permissions they do not hold themselves."""
+    missing = set(role.permissions) - actor.permissions
+    if missing:
+        raise PermissionDenied(
+            f"You cannot give the role '{role.name}': it holds permissions you do not have.",
+            code="privilege_escalation",
+            details=[{"permission": p} for p in sorted(missing)],
+        )
+
+
+async def update_user(
+    session: AsyncSession, actor: Principal, user: User, changes: dict[str, Any]
+) -> User:
+    before: dict[str, Any] = {}
+    if "role" in changes:
+        role = await get_role_by_name(session, changes.pop("role"))
+        assert_can_grant(actor, role)
+        assert_can_grant(actor, user.role)  # a manager cannot demote an admin either
+        before["role"] = user.role.name
+        user.role_id = role.id
+        user.role = role
+        changes_out: dict[str, Any] = {"role": role.name}
+    else:
+        changes_out = {}
+    if "email" in changes:
+        email = normalize_email(changes["email"])
+        clash = await session.scalar(
+            select(func.count()).select_from(User).where(User.email == email, User.id != user.id)
+        )
+        if clash:
+            raise Conflict("Another user has this email.", code="user_exists")
+        changes["email"] = email
+    for key, value in changes.items():
+        before[key] = getattr(user, key)
+        setattr(user, key, value)
+        changes_out[key] = value
+    user.updated_by = actor.actor_uuid
+    await audit.record(
+        session,
+        actor,
+        "user.updated",
+        target_type="user",
+        target_uuid=user.uuid,
+        organization_id=user.organization_id,
+        changes={"before": before, "after": changes_out},
+    )
+    return user
+
+
+def assert_not_self(actor: Principal, user: User, action: str) -> None:
+    if actor.actor_uuid == user.uuid:
+        raise Conflict(f"You cannot {action} yourself.", code="own_account")
+
+
+async def delete_user(session: AsyncSession, actor: Principal, user: User) -> None:
+    assert_not_self(actor, user, "delete")
+    assert_can_grant(actor, user.role)
+    user.is_deleted = True
+    user.is_active = False
+    user.updated_by = actor.actor_uuid
+    await revoke_sessions(session, user)
+    await audit.record(
+        session,
+        actor,
+        "user.deleted",
+        target_type="user",
+        target_uuid=user.uuid,
+        organization_id=user.organization_id,
+    )
+
+
+def is_login_approver(user: User | None) -> bool:
+    return user is not None and any(g.name == "login_approvers" for g in user.groups)
+
+
+async def approve_user(
+    session: AsyncSession, actor: Principal, approver: User | None, user: User
+) -> User:
+    """Approve a registration: the platform admin, or a login approver of the same organization."""
+    allowed = actor.is_platform_admin or (
+        is_login_approver(approver)
+        and approver is not None
+        and approver.organization_id == user.organization_id
+    )
+    if not allowed:
+        raise PermissionDenied(
+            "Only a member of 'login_approvers' of this organization can approve it.",
+            code="not_an_approver",
+        )
+    if user.is_approved:
+        return user
+    user.is_approved = True
+    user.approved_by = actor.actor_uuid
+    user.approved_at = utcnow()
+    await audit.record(
+        session,
+        actor,
+        "user.approved",
+        target_type="user",
+        target_uuid=user.uuid,
+        organization_id=user.organization_id,
+    )
+    events.emit(
+        session,
+        "user_approved",
+        aggregate_type="user",
+        aggregate_uuid=user.uuid,
+        organization_id=user.organization_id,
+        payload={
+            "user_uuid": str(user.uuid),
+            "login": user.login,
+            "approved_by": str(actor.actor_uuid),
+        },
+    )
+    return user
+
+
+async def set_groups(session: AsyncSession, actor: Principal, user: User, names: list[str]) -> User:
+    groups = [await get_group_by_name(session, name) for name in sorted(set(names))]
+    before = sorted(g.name for g in user.groups)
+    user.groups = groups
+    await audit.record(
+        session,
+        actor,
+        "user.groups_changed",
+        target_type="user",
+        target_uuid=user.uuid,
+        organization_id=user.organization_id,
+        changes={"before": before, "after": [g.name for g in groups]},
+    )
+    return user
+
+
+async def get_role(session: AsyncSession, role_uuid: uuid.UUID) -> Role:
+    role = await session.scalar(select(Role).where(Role.uuid == role_uuid))
+    if role is None:
+        raise NotFound("There is no such role.")
+    return role
+
+
+def check_permissions_known(permissions: list[str]) -> None:
+    unknown = unknown_permissions(permissions)
+    if unknown:
+        raise Invalid(
+            "Unknown permissions: " + ", ".join(unknown),
+            code="unknown_permission",
+            details=[{"field": "body.permissions", "message": f"unknown: {p}"} for p in unknown],
+        )
+
+
+async def create_role(
+    session: AsyncSession, actor: Principal, *, name: str, description: str, permissions: list[str]
+) -> Role:
+    check_permissions_known(permissions)
+    if await session.scalar(select(func.count()).select_from(Role).where(Role.name == name)):
+        raise Conflict(f"A role '{name}' exists.", code="role_exists")
+    role = Role(name=name, description=description, permissions=sorted(set(permissions)))
+    session.add(role)
+    await session.flush()
+    await audit.record(
+        session,
+        actor,
+        "role.created",
+        target_type="role",
+        target_uuid=role.uuid,
+        organization_id=None,
+        changes={"name": name, "permissions": role.permissions},
+    )
+    return role
+
+
+async def update_role(
+    session: AsyncSession, actor: Principal, role: Role, changes: dict[str, Any]
+) -> Role:
+    if role.name == "admin":
+        raise Conflict("The built-in admin role cannot be changed.", code="builtin_role")
+    if "permissions" in changes:
+        check_permissions_known(changes["permissions"])
+        changes["permissions"] = sorted(set(changes["permissions"]))
+    before = {key: getattr(role, key) for key in changes}
+    for key, value in changes.items():
+        setattr(role, key, value)
+    await audit.record(
+        session,
+        actor,
+        "role.updated",
+        target_type="role",
+        target_uuid=role.uuid,
+        organization_id=None,
+        changes={"before": before, "after": changes},
+    )
+    return role
+
+
+async def delete_role(session: AsyncSession, actor: Principal, role: Role) -> None:
+    if role.is_builtin:
+        raise Conflict("Built-in roles cannot be deleted.", code="builtin_role")
+    in_use = await session.scalar(
+        select(func.count()).select_from(User).where(User.role_id == role.id)
+    )
+    if in_use:
+        raise Conflict(f"{in_use} users have this role.", code="role_in_use")
+    await session.delete(role)
+    await audit.record(
+        session,
+        actor,
+        "role.deleted",
+        target_type="role",
+        target_uuid=role.uuid,
+        organization_id=None,
+        changes={"name": role.name},
+    )
+
+
+async def create_group(
+    session: AsyncSession, actor: Principal, *, name: str, description: str
+) -> Group:
+    if await session.scalar(select(func.count()).select_from(Group).where(Group.name == name)):
+        raise Conflict(f"A group '{name}' exists.", code="group_exists")
+    group = Group(name=name, description=description)
+    session.add(group)
+    await session.flush()
+    await audit.record(
+        session,
+        actor,
+        "group.created",
+        target_type="group",
+        target_uuid=group.uuid,
+        organization_id=None,
+        changes={"name": name},
+    )
+    return group
+
+
+async def get_group(session: AsyncSession, group_uuid: uuid.UUID) -> Group:
+    group = await session.scalar(select(Group).where(Group.uuid == group_uuid))
+    if group is None:
+        raise NotFound("There is no such group.")
+    return group
+
+
+def group_members_query(actor: Principal, group: Group) -> Select[Any]:
+    return scoped(
+        select(User)
+        .join(user_groups, user_groups.c.user_id == User.id)
+        .where(user_groups.c.group_id == group.id, User.is_deleted.is_(False)),
+        User.organization_id,
+        actor,
+    )
+
+
+async def change_membership(
+    session: AsyncSession, actor: Principal, group: Group, user: User, *, member: bool
+) -> None:
+    names = {g.name for g in user.groups}
+    if member:
+        names.add(group.name)
+    else:
+        names.discard(group.name)
+    await set_groups(session, actor, user, sorted(names))

@@ -1,0 +1,105 @@
+"""Organizations: the platform admin manages them; everybody else sees only their own."""
+
+from __future__ import annotations
+
+import httpx
+
+from patchwatch.db import Database
+from tests.factories import make_org, signed_in
+
+
+async def test_admin_creates_lists_updates_and_soft_deletes(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    _, admin = await signed_in(db, client, await make_org(db), role="admin")
+    created = await client.post(
+        "/api/v1/organizations", headers=admin, json={"name": "Client Ltd", "tax_id": "DE123"}
+    )
+    assert created.status_code == 201
+    org = created.json()["data"]
+    assert org["tax_id"] == "DE123" and org["created_by"] is not None
+    patched = await client.patch(
+        f"/api/v1/organizations/{org['uuid']}", headers=admin, json={"name": "Client GmbH"}
+    )
+    assert patched.json()["data"]["name"] == "Client GmbH"
+    assert (
+        await client.delete(f"/api/v1/organizations/{org['uuid']}", headers=admin)
+    ).status_code == 200
+    assert (
+        await client.get(f"/api/v1/organizations/{org['uuid']}", headers=admin)
+    ).status_code == 404
+    listed = (await client.get("/api/v1/organizations?per_page=200", headers=admin)).json()
+    assert org["uuid"] not in {o["uuid"] for o in listed["data"]}
+
+
+async def test_manager_sees_only_their_organization(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    own, other = await make_org(db, "Own"), await make_org(db, "Other")
+    _, manager = await signed_in(db, client, own)
+    listed = (await client.get("/api/v1/organizations", headers=manager)).json()
+    assert [o["name"] for o in listed["data"]] == ["Own"]
+    response = await client.get(f"/api/v1/organizations/{other.uuid}", headers=manager)
+    assert response.status_code == 404
+
+
+async def test_manager_cannot_create_or_change_organizations(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    own = await make_org(db)
+    _, manager = await signed_in(db, client, own)
+    created = await client.post("/api/v1/organizations", headers=manager, json={"name": "Mine"})
+    assert created.status_code == 403
+    patched = await client.patch(
+        f"/api/v1/organizations/{own.uuid}", headers=manager, json={"name": "Renamed"}
+    )
+    assert patched.status_code == 403
+
+
+async def test_invalid_organization_input_is_refused(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    _, admin = await signed_in(db, client, await make_org(db), role="admin")
+    for body in (
+        {"name": ""},
+        {"name": "x" * 201},
+        {"name": "A", "currency": "euro"},
+        {"name": "A", "extra": 1},
+    ):
+        response = await client.post("/api/v1/organizations", headers=admin, json=body)
+        assert response.status_code == 422, body
+        assert response.json()["error"]["code"] == "invalid"
+
+
+async def test_deactivated_organization_blocks_its_users(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    _, admin = await signed_in(db, client, await make_org(db), role="admin")
+    client_org = await make_org(db)
+    _, member = await signed_in(db, client, client_org, role="viewer")
+    await client.patch(
+        f"/api/v1/organizations/{client_org.uuid}", headers=admin, json={"is_active": False}
+    )
+    assert (await client.get("/api/v1/me", headers=member)).status_code == 401
+
+
+async def test_organization_list_paginates_with_links(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    _, admin = await signed_in(db, client, await make_org(db), role="admin")
+    for n in range(4):
+        await make_org(db, f"Paged {n}")
+    first = (await client.get("/api/v1/organizations?per_page=2&sort=-name", headers=admin)).json()
+    assert first["meta"] == {"total": 5, "page": 1, "per_page": 2}
+    assert first["links"]["prev"] is None and "page=2" in first["links"]["next"]
+    last = (await client.get("/api/v1/organizations?per_page=2&page=3", headers=admin)).json()
+    assert len(last["data"]) == 1 and last["links"]["next"] is None
+
+
+async def test_sorting_by_an_unknown_field_is_a_clear_422(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    _, admin = await signed_in(db, client, await make_org(db), role="admin")
+    response = await client.get("/api/v1/organizations?sort=password", headers=admin)
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "invalid_sort"
