@@ -84,3 +84,24 @@ async def signed_in(
     """A new approved user of ``role`` in ``org`` and the headers of a fresh session."""
     user = await make_user(db, org, role=role, **kw)
     return user, await login_headers(client, user.login)
+
+
+async def make_api_key(
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    permissions: list[str],
+    **body: Any,
+) -> dict[str, Any]:
+    """Create an API key through the API as the user of ``headers``; includes its ``secret``."""
+    response = await client.post(
+        "/api/v1/api-keys",
+        headers=headers,
+        json={"name": body.pop("name", "agent"), "permissions": permissions, **body},
+    )
+    assert response.status_code == 201, response.text
+    data: dict[str, Any] = response.json()["data"]
+    return data
+
+
+def key_headers(api_key: dict[str, Any]) -> dict[str, str]:
+    return {"Authorization": f"Bearer {api_key['secret']}"}
