@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 
 from patchwatch import __version__
-from patchwatch.api.errors import install_error_handlers
+from patchwatch.api.errors import error_responses, install_error_handlers
 from patchwatch.api.health import router as health_router
 from patchwatch.api.middleware import RequestContextMiddleware
 from patchwatch.audit.router import router as audit_router
@@ -26,7 +26,7 @@ API_PREFIX = "/api/v1"
 
 def api_router() -> APIRouter:
     """Every module's router under ``/api/v1``."""
-    router = APIRouter(prefix=API_PREFIX)
+    router = APIRouter(prefix=API_PREFIX, responses=error_responses())
     for module_router in (auth_router, identity_router, apikeys_router, audit_router):
         router.include_router(module_router)
     return router
@@ -60,6 +60,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(health_router)
     app.include_router(api_router())
-    app.include_router(identity_service_router)
+    app.include_router(identity_service_router, responses=error_responses())
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
     return app

@@ -29,11 +29,16 @@ _HTTP_CODES = {
     503: "unavailable",
 }
 
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"model": None, "description": code.replace("_", " ")}
-    for status, code in _HTTP_CODES.items()
-    if status in (400, 401, 403, 404, 409, 422, 429)
-}
+
+def error_responses() -> dict[int | str, dict[str, Any]]:
+    """The error statuses every API route may answer, documented with the error envelope."""
+    from patchwatch.api.envelope import ErrorEnvelope
+
+    return {
+        status: {"model": ErrorEnvelope, "description": code.replace("_", " ").capitalize()}
+        for status, code in _HTTP_CODES.items()
+        if status in (400, 401, 403, 404, 409, 413, 415, 422, 429)
+    }
 
 
 def error_response(

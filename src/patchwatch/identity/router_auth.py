@@ -6,7 +6,6 @@ import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.security import OAuth2PasswordRequestForm
 
 from patchwatch.api.deps import SessionDep, SettingsDep, client_address, require_user
 from patchwatch.api.envelope import Envelope, wrap
@@ -77,20 +76,25 @@ async def login(
     "`client_secret`).",
 )
 async def oauth2_token(
-    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    username: Annotated[str, Form(min_length=1, max_length=254)],
+    password: Annotated[str, Form(min_length=1, max_length=256)],
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
     throttle: ThrottleDep,
+    grant_type: Annotated[str | None, Form(pattern="^password$")] = None,
+    scope: Annotated[str, Form(max_length=1000)] = "",
+    client_id: Annotated[str | None, Form(max_length=200)] = None,
+    client_secret: Annotated[str | None, Form(max_length=200)] = None,
     otp_code: Annotated[str | None, Form(max_length=16)] = None,
 ) -> OAuth2TokenOut:
     pair = await auth.login(
         session,
         settings,
         throttle,
-        login=form.username[:254],
-        password=form.password[:256],
-        otp_code=otp_code or form.client_secret,
+        login=username,
+        password=password,
+        otp_code=otp_code or client_secret,
         address=client_address(request),
     )
     return OAuth2TokenOut(access_token=pair.access_token, expires_in=pair.expires_in)
