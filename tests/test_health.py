@@ -34,3 +34,65 @@ async def test_openapi_schema_is_served(client: httpx.AsyncClient) -> None:
     response = await client.get("/api/v1/openapi.json")
     assert response.status_code == 200
     assert response.json()["info"]["title"] == "Patchwatch"
+
+
+async def test_declared_oversized_body_is_refused_with_413(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/api/v1/auth/login",
+        content=b"x" * (10 * 1024 * 1024 + 1),
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "payload_too_large"
+
+
+async def test_streamed_oversized_body_is_refused_with_413(client: httpx.AsyncClient) -> None:
+    async def chunks():  # no Content-Length: the cap must hold while streaming
+        for _ in range(11):
+            yield b" " * (1024 * 1024)
+
+    response = await client.post(
+        "/api/v1/auth/login", content=chunks(), headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 413
+
+
+async def test_malformed_json_is_a_422_in_the_envelope(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/api/v1/auth/login",
+        content=b'{"login": "a", "password": ',
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "invalid"
+
+
+async def test_nul_characters_are_refused_in_body_and_query(client: httpx.AsyncClient) -> None:
+    body = await client.post(
+        "/api/v1/auth/login",
+        content=b'{"login": "a\\u0000b", "password": "xxxxxxxxxxxx"}',
+        headers={"Content-Type": "application/json"},
+    )
+    assert body.status_code == 422
+    assert body.json()["error"]["code"] == "nul_character"
+    query = await client.get("/api/v1/users?q=a%00b")
+    assert query.status_code == 422
+
+
+async def test_wrong_encoding_is_a_clear_4xx(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/api/v1/auth/login",
+        content='{"login": "müller", "password": "x"}'.encode("latin-1"),
+        headers={"Content-Type": "application/json"},
+    )
+    assert 400 <= response.status_code < 500
+    assert "error" in response.json()
+
+
+async def test_deeply_nested_json_is_a_clear_4xx(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/api/v1/auth/login",
+        content=b"[" * 100_000 + b"]" * 100_000,
+        headers={"Content-Type": "application/json"},
+    )
+    assert 400 <= response.status_code < 500

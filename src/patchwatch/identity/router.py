@@ -104,7 +104,9 @@ async def update_organization(
 ) -> Envelope[OrganizationOut]:
     org = await identity.get_organization(session, actor, org_uuid)
     _require_admin(actor)
-    await identity.update_organization(session, actor, org, body.model_dump(exclude_unset=True))
+    await identity.update_organization(
+        session, actor, org, body.model_dump(exclude_unset=True, exclude_none=True)
+    )
     await session.commit()
     return wrap(_org_out(org))
 
@@ -221,7 +223,7 @@ async def update_user(
 ) -> Envelope[UserOut]:
     user = await identity.get_user(session, actor, user_uuid)
     identity.assert_can_grant(actor, user.role)
-    changes = body.model_dump(exclude_unset=True)
+    changes = body.model_dump(exclude_unset=True, exclude_none=True)
     if "role" in changes:
         identity.assert_not_self(actor, user, "change the role of")
     await identity.update_user(session, actor, user, changes)
@@ -330,7 +332,9 @@ async def update_role(
     actor: Annotated[Principal, Depends(require("roles:write"))],
 ) -> Envelope[RoleOut]:
     role = await identity.get_role(session, role_uuid)
-    await identity.update_role(session, actor, role, body.model_dump(exclude_unset=True))
+    await identity.update_role(
+        session, actor, role, body.model_dump(exclude_unset=True, exclude_none=True)
+    )
     await session.commit()
     return wrap(_role_out(role))
 

@@ -137,7 +137,7 @@ async def me(principal: UserDep) -> Envelope[MeOut]:
 async def update_me(body: MeUpdate, principal: UserDep, session: SessionDep) -> Envelope[MeOut]:
     user = principal.user
     assert user is not None
-    changes = body.model_dump(exclude_unset=True)
+    changes = body.model_dump(exclude_unset=True, exclude_none=True)
     for field, value in changes.items():
         setattr(user, field, value)
     await audit.record(

@@ -169,7 +169,9 @@ async def update_user(
 ) -> Envelope[UserOut]:
     user = await _user_in_scope(session, caller, login)
     identity.assert_can_grant(caller, user.role)
-    changes: dict[str, Any] = body.model_dump(exclude_unset=True, exclude={"password", "is_active"})
+    changes: dict[str, Any] = body.model_dump(
+        exclude_unset=True, exclude_none=True, exclude={"password", "is_active"}
+    )
     if changes:
         await identity.update_user(session, caller, user, changes)
     if body.password is not None:

@@ -24,10 +24,41 @@ class Input(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+_MAX_DEPTH = 6
+_MAX_SAFE_INT = 2**53
+
+
+def _check_json_value(value: Any, depth: int = 0) -> None:
+    """Plain, storable JSON: bounded depth, safe integers, no NUL characters."""
+    if depth > _MAX_DEPTH:
+        raise ValueError(f"nested deeper than {_MAX_DEPTH} levels")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _check_json_value(key, depth + 1)
+            _check_json_value(item, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            _check_json_value(item, depth + 1)
+    elif isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("text must not contain NUL characters")
+    elif isinstance(value, bool) or value is None:
+        return
+    elif isinstance(value, int):
+        if abs(value) > _MAX_SAFE_INT:
+            raise ValueError("integers must be within ±2^53")
+    elif isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError("numbers must be finite")
+
+
 def _check_preferences(value: dict[str, Any] | None) -> dict[str, Any] | None:
     import orjson
 
-    if value is not None and len(orjson.dumps(value)) > MAX_PREFERENCES_BYTES:
+    if value is None:
+        return value
+    _check_json_value(value)
+    if len(orjson.dumps(value)) > MAX_PREFERENCES_BYTES:
         raise ValueError(f"notification preferences are limited to {MAX_PREFERENCES_BYTES} bytes")
     return value
 
