@@ -28,7 +28,7 @@ async def load_demo_data(session: AsyncSession, *, admin_password: str) -> bool:
     """
     await identity.ensure_builtins(session)
     logins = [DEMO_ADMIN, *(login for login, _, _ in DEMO_PEOPLE)]
-    existing = list(await session.scalars(select(User).where(User.login.in_(logins))))
+    existing = list((await session.scalars(select(User).where(User.login.in_(logins)))).unique())
     if existing:
         password_hash = hash_password(admin_password)
         for user in existing:

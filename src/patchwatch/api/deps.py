@@ -69,19 +69,19 @@ async def _principal_from_jwt(session: AsyncSession, settings: Settings, token: 
         issuer=settings.jwt_issuer,
         audience=settings.jwt_audience,
     )
-    user = await session.scalar(select(User).where(User.uuid == claims.user_uuid))
-    if user is None or not user.can_log_in:
-        raise _unauthorized("This account cannot sign in.", "account_inactive")
+    stmt = select(User).where(User.uuid == claims.user_uuid)
     if claims.family is not None:
-        alive = await session.scalar(
-            select(
-                exists().where(
-                    RefreshToken.family_id == claims.family, RefreshToken.revoked_at.is_(None)
-                )
+        # One round trip: the user, and only while the session (token family) is alive.
+        stmt = stmt.where(
+            exists().where(
+                RefreshToken.family_id == claims.family, RefreshToken.revoked_at.is_(None)
             )
         )
-        if not alive:
-            raise _unauthorized("This session has ended; sign in again.", "session_ended")
+    user = await session.scalar(stmt)
+    if user is None or not user.can_log_in:
+        raise _unauthorized(
+            "This session has ended or the account cannot sign in.", "session_ended"
+        )
     principal = await principal_for_user(session, user)
     principal.session_family = claims.family
     return principal

@@ -74,7 +74,8 @@ async def fetch_page(
     """Run a page of ``stmt`` (scalars) and its total count."""
     total = await session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     ordered = stmt.order_by(*order_by_clauses(params.sort, sort_fields, default_order))
-    rows = (await session.scalars(ordered.offset(params.offset).limit(params.per_page))).all()
+    page = ordered.offset(params.offset).limit(params.per_page)
+    rows = (await session.scalars(page)).unique().all()
     return list(rows), int(total or 0)
 
 

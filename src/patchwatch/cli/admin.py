@@ -119,7 +119,7 @@ def users_list() -> None:
 
     async def _list(database: Database) -> list[User]:
         async with database.sessionmaker() as session:
-            return list(await session.scalars(select(User).order_by(User.login)))
+            return list((await session.scalars(select(User).order_by(User.login))).unique())
 
     table = Table("login", "email", "organization", "role", "active", "approved", "deleted")
     for user in run_with_database(_list):

@@ -74,7 +74,7 @@ class User(IdMixin, TimestampMixin, Base):
 
     organization: Mapped[Organization] = relationship(lazy="joined", innerjoin=True)
     role: Mapped[Role] = relationship(lazy="joined", innerjoin=True)
-    groups: Mapped[list[Group]] = relationship(secondary=user_groups, lazy="selectin")
+    groups: Mapped[list[Group]] = relationship(secondary=user_groups, lazy="joined")
 
     @property
     def can_log_in(self) -> bool:
