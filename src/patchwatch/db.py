@@ -122,3 +122,14 @@ class Database:
         await self.engine.dispose()
         if self.replica_engine is not self.engine:
             await self.replica_engine.dispose()
+
+
+def insert_ignoring_conflicts(dialect: str, table: Any) -> Any:
+    """An INSERT that skips rows clashing with a unique constraint, on either dialect."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table).on_conflict_do_nothing()
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table).on_conflict_do_nothing()

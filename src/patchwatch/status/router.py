@@ -1,0 +1,205 @@
+"""What is installed where, with its status; the fleet at a glance."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel
+from sqlalchemy import Select, func, select
+
+from patchwatch.api.deps import SessionDep, require
+from patchwatch.api.envelope import Envelope, ListEnvelope, wrap
+from patchwatch.api.pagination import PageParams, list_envelope, order_by_clauses, page_params
+from patchwatch.catalog.models import Package
+from patchwatch.db import utcnow
+from patchwatch.identity import service as identity
+from patchwatch.identity.principal import Principal
+from patchwatch.sites import service as sites
+from patchwatch.sites.models import InstalledPackage, Site
+from patchwatch.sites.schemas import InstalledPackageOut
+from patchwatch.status.types import PackageStatus
+from patchwatch.tenancy import scoped
+
+router = APIRouter(tags=["status"])
+Page = Annotated[PageParams, Depends(page_params)]
+Reader = Annotated[Principal, Depends(require("sites:read"))]
+SORT = {
+    "package": Package.name,
+    "status": InstalledPackage.status,
+    "sla_due_at": InstalledPackage.sla_due_at,
+    "exposure_started_at": InstalledPackage.exposure_started_at,
+    "status_changed_at": InstalledPackage.status_changed_at,
+}
+
+
+def _rows(stmt: Select[Any]) -> Select[Any]:
+    return (
+        stmt.add_columns(Package.name, Package.ecosystem, Site.uuid, Site.name)
+        .join(Package, Package.id == InstalledPackage.package_id)
+        .join(Site, Site.id == InstalledPackage.site_id)
+    )
+
+
+def _out(row: Any) -> InstalledPackageOut:
+    installed, package, ecosystem, site_uuid, site_name = row
+    return InstalledPackageOut(
+        package=package,
+        ecosystem=ecosystem,
+        version=installed.version,
+        package_type=installed.package_type,
+        enabled=installed.enabled,
+        status=installed.status,
+        recommended_version=installed.recommended_version,
+        latest_version=installed.latest_version,
+        security_updates=installed.security_updates,
+        missing_security=installed.missing_security,
+        severity=installed.severity,
+        reason=installed.reason,
+        first_seen_at=installed.first_seen_at,
+        version_seen_at=installed.version_seen_at,
+        status_changed_at=installed.status_changed_at,
+        exposure_started_at=installed.exposure_started_at,
+        sla_due_at=installed.sla_due_at,
+        site_uuid=site_uuid,
+        site_name=site_name,
+    )
+
+
+async def _page(
+    session: SessionDep, request: Request, stmt: Select[Any], page: PageParams
+) -> ListEnvelope[InstalledPackageOut]:
+    total = await session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    ordered = _rows(stmt).order_by(*order_by_clauses(page.sort, SORT, [InstalledPackage.id]))
+    rows = (await session.execute(ordered.offset(page.offset).limit(page.per_page))).all()
+    return list_envelope(request, [_out(r) for r in rows], int(total), page)
+
+
+@router.get("/sites/{site_uuid}/packages", summary="A site's installed packages and their status")
+async def site_packages(
+    site_uuid: UUID,
+    request: Request,
+    session: SessionDep,
+    page: Page,
+    actor: Reader,
+    status: PackageStatus | None = None,
+) -> ListEnvelope[InstalledPackageOut]:
+    site = await sites.get_site(session, actor, site_uuid)
+    stmt = select(InstalledPackage).where(InstalledPackage.site_id == site.id)
+    if status is not None:
+        stmt = stmt.where(InstalledPackage.status == status.value)
+    return await _page(session, request, stmt, page)
+
+
+@router.get("/installed-packages", summary="Installed packages across the fleet")
+async def installed_packages(
+    request: Request,
+    session: SessionDep,
+    page: Page,
+    actor: Reader,
+    status: PackageStatus | None = None,
+    package: Annotated[str | None, Query(max_length=255)] = None,
+    ecosystem: Annotated[str | None, Query(max_length=32)] = None,
+    organization: UUID | None = None,
+    overdue: bool | None = None,
+    missing_security: bool | None = None,
+) -> ListEnvelope[InstalledPackageOut]:
+    stmt = scoped(select(InstalledPackage), InstalledPackage.organization_id, actor)
+    if organization:
+        org = await identity.get_organization(session, actor, organization)
+        stmt = stmt.where(InstalledPackage.organization_id == org.id)
+    if status is not None:
+        stmt = stmt.where(InstalledPackage.status == status.value)
+    if missing_security is not None:
+        stmt = stmt.where(InstalledPackage.missing_security.is_(missing_security))
+    if package or ecosystem:
+        packages = select(Package.id)
+        if package:
+            packages = packages.where(Package.name == package)
+        if ecosystem:
+            packages = packages.where(Package.ecosystem == ecosystem)
+        stmt = stmt.where(InstalledPackage.package_id.in_(packages.scalar_subquery()))
+    if overdue is True:
+        stmt = stmt.where(InstalledPackage.sla_due_at < utcnow())
+    elif overdue is False:
+        stmt = stmt.where(
+            (InstalledPackage.sla_due_at.is_(None)) | (InstalledPackage.sla_due_at >= utcnow())
+        )
+    return await _page(session, request, stmt, page)
+
+
+class OldestExposure(BaseModel):
+    site_uuid: UUID
+    site_name: str
+    package: str
+    version: str | None
+    exposure_started_at: datetime
+    sla_due_at: datetime | None
+
+
+class FleetSummary(BaseModel):
+    sites: int
+    sites_by_worst_status: dict[str, int]
+    installed_by_status: dict[str, int]
+    missing_security: int
+    overdue: int
+    oldest_exposure: OldestExposure | None
+
+
+@router.get("/fleet/summary", summary="The fleet at a glance")
+async def fleet_summary(session: SessionDep, actor: Reader) -> Envelope[FleetSummary]:
+    live_sites = scoped(
+        select(Site.id).where(Site.is_deleted.is_(False)), Site.organization_id, actor
+    ).scalar_subquery()
+    by_site = dict(
+        (
+            await session.execute(
+                select(Site.worst_status, func.count())
+                .where(Site.id.in_(live_sites))
+                .group_by(Site.worst_status)
+            )
+        ).tuples()
+    )
+    installed = select(InstalledPackage).where(InstalledPackage.site_id.in_(live_sites))
+    sub = installed.subquery()
+    by_status: dict[str, int] = dict(
+        (await session.execute(select(sub.c.status, func.count()).group_by(sub.c.status))).tuples()
+    )
+    missing = await session.scalar(
+        select(func.count()).select_from(sub).where(sub.c.missing_security.is_(True))
+    )
+    overdue = await session.scalar(
+        select(func.count()).select_from(sub).where(sub.c.sla_due_at < utcnow())
+    )
+    oldest_row = (
+        await session.execute(
+            _rows(
+                installed.where(InstalledPackage.exposure_started_at.is_not(None)).order_by(
+                    InstalledPackage.exposure_started_at
+                )
+            ).limit(1)
+        )
+    ).first()
+    oldest = None
+    if oldest_row is not None:
+        item, package, _, site_uuid, site_name = oldest_row
+        oldest = OldestExposure(
+            site_uuid=site_uuid,
+            site_name=site_name,
+            package=package,
+            version=item.version,
+            exposure_started_at=item.exposure_started_at,
+            sla_due_at=item.sla_due_at,
+        )
+    return wrap(
+        FleetSummary(
+            sites=sum(by_site.values()),
+            sites_by_worst_status={s.value: by_site.get(s.value, 0) for s in PackageStatus},
+            installed_by_status={s.value: by_status.get(s.value, 0) for s in PackageStatus},
+            missing_security=int(missing or 0),
+            overdue=int(overdue or 0),
+            oldest_exposure=oldest,
+        )
+    )

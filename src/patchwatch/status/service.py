@@ -1,0 +1,302 @@
+"""The status recompute: decisions per (package, version), copied onto installed packages.
+
+Decisions depend on the package's feed and the version only, so they are computed once per
+version in use and stored in ``version_statuses``. Copying them onto installed packages, with
+exposure and SLA deadlines, is set-based: a bounded number of statements, never a loop per site.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, delete, func, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from patchwatch.catalog import service as catalog
+from patchwatch.catalog.models import Package
+from patchwatch.db import utcnow
+from patchwatch.events.models import OutboxEvent
+from patchwatch.sites.models import InstalledPackage, Site
+from patchwatch.status.drupal import decide_drupal
+from patchwatch.status.models import VersionStatus
+from patchwatch.status.sla import DEFAULT_SEVERITY, load_policies
+from patchwatch.status.types import Decision, PackageStatus
+
+# Worst first: what a site's badge shows. A missing security release counts as security_update.
+STATUS_RANK = {
+    "security_update": 6,
+    "revoked": 5,
+    "unsupported": 4,
+    "update_available": 3,
+    "current": 2,
+    "unknown": 1,
+}
+RANK_STATUS = {rank: status for status, rank in STATUS_RANK.items()}
+
+
+@dataclass(frozen=True)
+class ReevaluationResult:
+    versions: int
+    changed: int
+    events: int
+
+
+def _decide(ecosystem: str, feed: Any, version: str | None) -> Decision:
+    if ecosystem == catalog.DRUPAL:
+        return decide_drupal(feed, version)
+    return Decision(PackageStatus.unknown, reason="No release data for this ecosystem yet")
+
+
+async def compute_version_statuses(session: AsyncSession, pairs: Iterable[tuple[int, str]]) -> int:
+    """(Re)compute and store the decisions of these (package id, version) pairs."""
+    wanted = sorted(set(pairs))
+    if not wanted:
+        return 0
+    package_ids = {package_id for package_id, _ in wanted}
+    ecosystems = dict(
+        (
+            await session.execute(
+                select(Package.id, Package.ecosystem).where(Package.id.in_(package_ids))
+            )
+        ).tuples()
+    )
+    feeds = await catalog.feeds_for(session, package_ids)
+    decisions = {
+        (package_id, version): _decide(ecosystems[package_id], feeds[package_id], version)
+        for package_id, version in wanted
+    }
+    fix_pairs = {
+        (package_id, decision.security_updates[-1])
+        for (package_id, _), decision in decisions.items()
+        if decision.security_updates
+    }
+    dates = await catalog.release_dates(session, fix_pairs)
+    now = utcnow()
+    rows = []
+    for (package_id, version), decision in decisions.items():
+        first_fix = decision.security_updates[-1] if decision.security_updates else None
+        rows.append(
+            {
+                "package_id": package_id,
+                "version": version,
+                "status": decision.status.value,
+                "recommended_version": decision.recommended_version,
+                "latest_version": decision.latest_version,
+                "security_updates": list(decision.security_updates),
+                "reason": decision.reason,
+                "severity": DEFAULT_SEVERITY if decision.missing_security else None,
+                "missing_security": decision.missing_security,
+                "fix_published_at": dates.get((package_id, first_fix)) if first_fix else None,
+                "computed_at": now,
+            }
+        )
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        await session.execute(
+            delete(VersionStatus).where(
+                or_(
+                    *(
+                        and_(VersionStatus.package_id == p, VersionStatus.version == v)
+                        for p, v in chunk
+                    )
+                )
+            )
+        )
+    for start in range(0, len(rows), 1000):
+        await session.execute(insert(VersionStatus), rows[start : start + 1000])
+    return len(rows)
+
+
+async def _pairs_in_use(session: AsyncSession, where: ColumnElement[bool]) -> set[tuple[int, str]]:
+    rows = await session.execute(
+        select(InstalledPackage.package_id, InstalledPackage.version)
+        .where(where, InstalledPackage.version.is_not(None))
+        .distinct()
+    )
+    return {(package_id, version) for package_id, version in rows.tuples() if version is not None}
+
+
+async def refresh_site(session: AsyncSession, site_id: int, *, seen_at: datetime) -> int:
+    """Give a site's installed packages their status, exposure and deadline (after a snapshot)."""
+    where = InstalledPackage.site_id == site_id
+    pairs = await _pairs_in_use(session, where)
+    known = await session.execute(
+        select(VersionStatus.package_id, VersionStatus.version).where(
+            VersionStatus.package_id.in_({p for p, _ in pairs} or {-1})
+        )
+    )
+    missing = pairs - set(known.tuples())
+    await compute_version_statuses(session, missing)
+    return (await _apply(session, where, now=seen_at)).changed
+
+
+async def reevaluate_packages(
+    session: AsyncSession, package_ids: Iterable[int]
+) -> ReevaluationResult:
+    """After a catalog change: recompute every version in use of these packages, fleet-wide."""
+    ids = set(package_ids)
+    where = InstalledPackage.package_id.in_(ids)
+    pairs = await _pairs_in_use(session, where)
+    versions = await compute_version_statuses(session, pairs)
+    result = await _apply(session, where, now=utcnow())
+    return ReevaluationResult(versions=versions, changed=result.changed, events=result.events)
+
+
+_COPIED = (
+    "status",
+    "recommended_version",
+    "latest_version",
+    "security_updates",
+    "reason",
+    "severity",
+    "missing_security",
+)
+
+
+async def _apply(
+    session: AsyncSession, where: ColumnElement[bool], *, now: datetime
+) -> ReevaluationResult:
+    """Copy decisions onto the installed packages they differ from; events for what changed."""
+    differs = or_(
+        InstalledPackage.status != VersionStatus.status,
+        InstalledPackage.missing_security != VersionStatus.missing_security,
+        func.coalesce(InstalledPackage.recommended_version, "")
+        != func.coalesce(VersionStatus.recommended_version, ""),
+        func.coalesce(InstalledPackage.latest_version, "")
+        != func.coalesce(VersionStatus.latest_version, ""),
+        func.coalesce(InstalledPackage.reason, "") != func.coalesce(VersionStatus.reason, ""),
+    )
+    rows = (
+        await session.execute(
+            select(InstalledPackage, VersionStatus, Site.criticality, Site.uuid, Package.name)
+            .join(
+                VersionStatus,
+                and_(
+                    VersionStatus.package_id == InstalledPackage.package_id,
+                    VersionStatus.version == InstalledPackage.version,
+                ),
+            )
+            .join(Site, Site.id == InstalledPackage.site_id)
+            .join(Package, Package.id == InstalledPackage.package_id)
+            .where(where, differs)
+        )
+    ).all()
+    unknown_rows = await _unversioned_to_unknown(session, where, now)
+    if not rows:
+        await _refresh_worst_status(session, where)
+        return ReevaluationResult(versions=0, changed=unknown_rows, events=0)
+    policies = await load_policies(session, {row[0].organization_id for row in rows})
+    updates: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    for installed, decision, criticality, site_uuid, package_name in rows:
+        change: dict[str, Any] = {"id": installed.id}
+        change.update({name: getattr(decision, name) for name in _COPIED})
+        if installed.status != decision.status:
+            change["status_changed_at"] = now
+        exposure = installed.exposure_started_at
+        if decision.missing_security and not installed.missing_security:
+            starts = [t for t in (decision.fix_published_at, installed.version_seen_at) if t]
+            exposure = max(starts) if starts else now
+        elif not decision.missing_security:
+            exposure = None
+        change["exposure_started_at"] = exposure
+        change["sla_due_at"] = policies.due_at(
+            exposure, installed.organization_id, criticality, decision.severity
+        )
+        updates.append(change)
+        event_type = _event_type(installed, decision)
+        if event_type:
+            events.append(
+                _event(event_type, installed, decision, site_uuid, package_name, change, now)
+            )
+    for start in range(0, len(updates), 1000):
+        await session.execute(update(InstalledPackage), updates[start : start + 1000])
+    if events:
+        await session.execute(insert(OutboxEvent), events)
+    await _refresh_worst_status(session, where)
+    return ReevaluationResult(versions=0, changed=len(updates) + unknown_rows, events=len(events))
+
+
+async def _unversioned_to_unknown(
+    session: AsyncSession, where: ColumnElement[bool], now: datetime
+) -> int:
+    result = await session.execute(
+        update(InstalledPackage)
+        .where(where, InstalledPackage.version.is_(None), InstalledPackage.status != "unknown")
+        .values(
+            status="unknown",
+            reason="No version reported",
+            status_changed_at=now,
+            missing_security=False,
+            exposure_started_at=None,
+            sla_due_at=None,
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _event_type(installed: InstalledPackage, decision: VersionStatus) -> str | None:
+    if decision.missing_security and not installed.missing_security:
+        return "security_update_detected"
+    if installed.missing_security and not decision.missing_security:
+        return "security_update_resolved"
+    if decision.status == "update_available" and installed.status != "update_available":
+        return "update_available"
+    return None
+
+
+def _event(
+    event_type: str,
+    installed: InstalledPackage,
+    decision: VersionStatus,
+    site_uuid: uuid.UUID,
+    package_name: str,
+    change: dict[str, Any],
+    now: datetime,
+) -> dict[str, Any]:
+    def iso(value: datetime | None) -> str | None:
+        return value.isoformat() if value else None
+
+    return {
+        "uuid": uuid.uuid4(),
+        "event_type": event_type,
+        "version": 1,
+        "aggregate_type": "site",
+        "aggregate_uuid": site_uuid,
+        "organization_id": installed.organization_id,
+        "occurred_at": now,
+        "payload": {
+            "site_uuid": str(site_uuid),
+            "package": package_name,
+            "version": installed.version,
+            "status": decision.status,
+            "recommended_version": decision.recommended_version,
+            "security_updates": list(decision.security_updates),
+            "severity": decision.severity,
+            "exposure_started_at": iso(change.get("exposure_started_at")),
+            "sla_due_at": iso(change.get("sla_due_at")),
+        },
+    }
+
+
+async def _refresh_worst_status(session: AsyncSession, where: ColumnElement[bool]) -> None:
+    """Recompute ``sites.worst_status`` of the sites touched by ``where`` (one aggregate query)."""
+    site_ids = select(InstalledPackage.site_id).where(where).distinct().scalar_subquery()
+    rank = case(
+        (InstalledPackage.missing_security.is_(True), STATUS_RANK["security_update"]),
+        else_=case(STATUS_RANK, value=InstalledPackage.status, else_=1),
+    )
+    rows = await session.execute(
+        select(InstalledPackage.site_id, func.max(rank))
+        .where(InstalledPackage.site_id.in_(site_ids))
+        .group_by(InstalledPackage.site_id)
+    )
+    worst = [
+        {"id": site_id, "worst_status": RANK_STATUS[value]} for site_id, value in rows.tuples()
+    ]
+    if worst:
+        await session.execute(update(Site), worst)
