@@ -105,3 +105,19 @@ async def make_api_key(
 
 def key_headers(api_key: dict[str, Any]) -> dict[str, str]:
     return {"Authorization": f"Bearer {api_key['secret']}"}
+
+
+async def poll_snapshot(
+    client: httpx.AsyncClient, headers: dict[str, str], snapshot_uuid: str, timeout: float = 20
+) -> dict[str, Any]:
+    """Wait (with a deadline) until a snapshot is processed or failed; returns it."""
+    import asyncio
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        response = await client.get(f"/api/v1/snapshots/{snapshot_uuid}", headers=headers)
+        data: dict[str, Any] = response.json()["data"]
+        if data["status"] != "received" or time.monotonic() > deadline:
+            return data
+        await asyncio.sleep(0.02)

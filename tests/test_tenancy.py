@@ -19,7 +19,15 @@ from patchwatch.db import Database
 from patchwatch.identity import service as identity
 from patchwatch.identity.models import ApiKey, Organization, User
 from patchwatch.identity.permissions import PERMISSIONS, PLATFORM_ADMIN
-from tests.factories import key_headers, make_api_key, make_org, make_user, signed_in
+from patchwatch.sites.models import Site
+from tests.factories import (
+    key_headers,
+    make_api_key,
+    make_org,
+    make_user,
+    poll_snapshot,
+    signed_in,
+)
 
 ALL_BUT_ADMIN = sorted(set(PERMISSIONS) - {PLATFORM_ADMIN})
 
@@ -33,6 +41,8 @@ PARAMETER_KINDS = {
     "role_uuid": "role",
     "group_uuid": "group",
     "group": "group_name",
+    "site_uuid": "site",
+    "snapshot_uuid": "snapshot",
 }
 
 # Valid-looking bodies, so that a refusal proves tenancy rather than a validation error.
@@ -45,6 +55,7 @@ BODIES: dict[tuple[str, str], Any] = {
     ("put", "/user/{login}"): {"email": "hijack@example.org"},
     ("post", "/user/authn/{login}"): {"password": "whatever-it-is"},
     ("get", "/user/authn/{login}"): {"password": "whatever-it-is"},
+    ("patch", "/api/v1/sites/{site_uuid}"): {"name": "Hijacked"},
 }
 
 
@@ -53,6 +64,26 @@ async def _org_b(db: Database, client: httpx.AsyncClient) -> dict[str, Any]:
     org = await make_org(db, "Organization B")
     manager, headers = await signed_in(db, client, org, groups=["login_approvers"])
     key = await make_api_key(client, headers, ["users:read"])
+    site = (
+        await client.post(
+            "/api/v1/sites", headers=headers, json={"url": "https://b.example.org", "name": "B"}
+        )
+    ).json()["data"]
+    pusher = key_headers(await make_api_key(client, headers, ["snapshots:write"]))
+    snapshot = (
+        await client.post(
+            "/api/v1/snapshots",
+            headers=pusher,
+            json={
+                "site": {"uuid": site["uuid"]},
+                "packages": [
+                    {"ecosystem": "drupal", "name": "drupal", "version": "8.0.0"},
+                    {"ecosystem": "drupal", "name": "b_private_module", "version": "1.0.0"},
+                ],
+            },
+        )
+    ).json()["data"]
+    assert (await poll_snapshot(client, headers, snapshot["uuid"]))["status"] == "processed"
     async with db.sessionmaker() as session:
         role = await identity.get_role_by_name(session, "viewer")
         group = await identity.get_group_by_name(session, "login_approvers")
@@ -64,7 +95,19 @@ async def _org_b(db: Database, client: httpx.AsyncClient) -> dict[str, Any]:
         "role": str(role.uuid),
         "group": str(group.uuid),
         "group_name": "login_approvers",
-        "secrets": [manager.email, manager.login, str(manager.uuid), key["uuid"], str(org.uuid)],
+        "site": site["uuid"],
+        "snapshot": snapshot["uuid"],
+        "secrets": [
+            manager.email,
+            manager.login,
+            str(manager.uuid),
+            key["uuid"],
+            str(org.uuid),
+            site["uuid"],
+            snapshot["uuid"],
+            "https://b.example.org",
+            "b_private_module",
+        ],
     }
 
 
@@ -132,6 +175,9 @@ async def _assert_b_unchanged(db: Database, b: dict[str, Any]) -> None:
     assert org is not None and org.name == "Organization B" and not org.is_deleted
     assert user is not None and user.is_active and not user.is_deleted and user.name != "Hijacked"
     assert key is not None and key.revoked_at is None
+    async with db.sessionmaker() as session:
+        site = await session.scalar(select(Site).where(Site.uuid == _uuid(b["site"])))
+    assert site is not None and site.name == "B" and not site.is_deleted
 
 
 def _uuid(text: str) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import structlog
 from fastapi import APIRouter, FastAPI
 
 from patchwatch import __version__
@@ -12,6 +13,7 @@ from patchwatch.api.errors import error_responses, install_error_handlers
 from patchwatch.api.health import router as health_router
 from patchwatch.api.middleware import RequestContextMiddleware
 from patchwatch.audit.router import router as audit_router
+from patchwatch.catalog.router import router as catalog_router
 from patchwatch.db import Database
 from patchwatch.identity.router import router as identity_router
 from patchwatch.identity.router_apikeys import router as apikeys_router
@@ -20,6 +22,9 @@ from patchwatch.identity.router_service import router as identity_service_router
 from patchwatch.identity.throttle import LoginThrottle
 from patchwatch.logging import configure_logging
 from patchwatch.settings import Settings, get_settings
+from patchwatch.sites import jobs as snapshot_jobs
+from patchwatch.sites.router import router as sites_router
+from patchwatch.status.router import router as status_router
 
 API_PREFIX = "/api/v1"
 
@@ -27,9 +32,25 @@ API_PREFIX = "/api/v1"
 def api_router() -> APIRouter:
     """Every module's router under ``/api/v1``."""
     router = APIRouter(prefix=API_PREFIX, responses=error_responses())
-    for module_router in (auth_router, identity_router, apikeys_router, audit_router):
+    for module_router in (
+        auth_router,
+        identity_router,
+        apikeys_router,
+        audit_router,
+        sites_router,
+        status_router,
+        catalog_router,
+    ):
         router.include_router(module_router)
     return router
+
+
+async def _resume_pending_snapshots(database: Database) -> None:
+    """Snapshots received before a crash are processed now (nothing is lost)."""
+    try:
+        await snapshot_jobs.resume_pending(database)
+    except Exception:  # a database not yet migrated: /ping says so; serve anyway
+        structlog.get_logger(__name__).warning("snapshot_resume_skipped", exc_info=True)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -39,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.db = Database(settings.database_url, settings.database_replica_url)
+        await _resume_pending_snapshots(app.state.db)
         try:
             yield
         finally:

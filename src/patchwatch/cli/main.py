@@ -109,3 +109,5 @@ def db_current() -> None:
 
 
 from patchwatch.cli import admin as _admin  # noqa: E402,F401  (registers commands)
+from patchwatch.cli import catalog as _catalog  # noqa: E402,F401
+from patchwatch.cli import client as _client  # noqa: E402,F401

@@ -160,12 +160,16 @@ async def fleet_summary(session: SessionDep, actor: Reader) -> Envelope[FleetSum
                 .where(Site.id.in_(live_sites))
                 .group_by(Site.worst_status)
             )
-        ).tuples()
+        )
+        .tuples()
+        .all()
     )
     installed = select(InstalledPackage).where(InstalledPackage.site_id.in_(live_sites))
     sub = installed.subquery()
     by_status: dict[str, int] = dict(
-        (await session.execute(select(sub.c.status, func.count()).group_by(sub.c.status))).tuples()
+        (await session.execute(select(sub.c.status, func.count()).group_by(sub.c.status)))
+        .tuples()
+        .all()
     )
     missing = await session.scalar(
         select(func.count()).select_from(sub).where(sub.c.missing_security.is_(True))

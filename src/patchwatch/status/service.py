@@ -62,7 +62,9 @@ async def compute_version_statuses(session: AsyncSession, pairs: Iterable[tuple[
             await session.execute(
                 select(Package.id, Package.ecosystem).where(Package.id.in_(package_ids))
             )
-        ).tuples()
+        )
+        .tuples()
+        .all()
     )
     feeds = await catalog.feeds_for(session, package_ids)
     decisions = {

@@ -1,0 +1,47 @@
+"""`patchwatch catalog import FILE…`: load Drupal release-history feeds from files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from patchwatch.catalog import service as catalog
+from patchwatch.catalog.drupal_feed import FeedError, parse_release_history
+from patchwatch.cli.main import app, console, run_with_database
+from patchwatch.db import Database
+from patchwatch.status import service as status
+
+catalog_app = typer.Typer(help="The catalog of packages and releases.", no_args_is_help=True)
+app.add_typer(catalog_app, name="catalog")
+
+
+@catalog_app.command("import")
+def import_feeds(
+    files: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False, readable=True)],
+) -> None:
+    """Import Drupal release-history XML files, then re-evaluate the fleet."""
+
+    async def _import(database: Database) -> tuple[int, int, list[str]]:
+        package_ids, refused = [], []
+        async with database.sessionmaker() as session:
+            for path in files:
+                try:
+                    feed = parse_release_history(path.read_bytes())
+                except FeedError as exc:
+                    refused.append(f"{path}: {exc}")
+                    continue
+                name = feed.short_name or path.name.split(".")[0]
+                package = await catalog.store_drupal_feed(session, feed, name=name)
+                package_ids.append(package.id)
+            result = await status.reevaluate_packages(session, package_ids)
+            await session.commit()
+        return len(package_ids), result.changed, refused
+
+    imported, changed, refused = run_with_database(_import)
+    for line in refused:
+        console.print(f"[red]refused[/red] {line}")
+    console.print(f"imported {imported} feeds; {changed} installed packages changed status")
+    if refused:
+        raise typer.Exit(1)
