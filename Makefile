@@ -27,7 +27,7 @@ lint: install
 	$(BIN)/mypy src
 
 test-sqlite: install
-	$(BIN)/pytest
+	env -u PATCHWATCH_TEST_DATABASE_URL $(BIN)/pytest
 
 test-postgres: install
 	@if [ -n "$$PATCHWATCH_TEST_DATABASE_URL" ]; then \
@@ -37,7 +37,8 @@ test-postgres: install
 	fi
 
 test: lint
-	$(BIN)/pytest
+	@echo "== SQLite pass"
+	env -u PATCHWATCH_TEST_DATABASE_URL $(BIN)/pytest
 	@if [ -n "$$PATCHWATCH_TEST_DATABASE_URL" ]; then \
 		echo "== PostgreSQL pass: $$PATCHWATCH_TEST_DATABASE_URL"; \
 		$(BIN)/pytest; \
