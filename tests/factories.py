@@ -121,3 +121,45 @@ async def poll_snapshot(
         if data["status"] != "received" or time.monotonic() > deadline:
             return data
         await asyncio.sleep(0.02)
+
+
+async def outbox_events(db: Database, aggregate_uuid: Any) -> list[Any]:
+    """The domain events written to the outbox about one aggregate, oldest first."""
+    from sqlalchemy import select
+
+    from patchwatch.events.models import OutboxEvent
+
+    async with db.sessionmaker() as session:
+        stmt = (
+            select(OutboxEvent)
+            .where(OutboxEvent.aggregate_uuid == aggregate_uuid)
+            .order_by(OutboxEvent.id)
+        )
+        return list(await session.scalars(stmt))
+
+
+async def audit_events(db: Database, target_uuid: Any) -> list[Any]:
+    """The audit events about one target, oldest first."""
+    from sqlalchemy import select
+
+    from patchwatch.audit.models import AuditEvent
+
+    async with db.sessionmaker() as session:
+        stmt = (
+            select(AuditEvent).where(AuditEvent.target_uuid == target_uuid).order_by(AuditEvent.id)
+        )
+        return list(await session.scalars(stmt))
+
+
+async def make_site(
+    client: httpx.AsyncClient, headers: dict[str, str], url: str, **fields: Any
+) -> dict[str, Any]:
+    """Create a site through the API as the caller of ``headers``."""
+    response = await client.post(
+        "/api/v1/sites",
+        headers=headers,
+        json={"url": url, "name": fields.pop("name", url), **fields},
+    )
+    assert response.status_code == 201, response.text
+    data: dict[str, Any] = response.json()["data"]
+    return data

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from patchwatch.db import Database
-from tests.factories import make_org, signed_in
+from tests.factories import PASSWORD, audit_events, make_org, make_user, signed_in
 
 
 async def test_admin_creates_lists_updates_and_soft_deletes(
@@ -103,3 +103,93 @@ async def test_sorting_by_an_unknown_field_is_a_clear_422(
     response = await client.get("/api/v1/organizations?sort=password", headers=admin)
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid_sort"
+
+
+async def test_viewer_reads_their_organization_but_cannot_write(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    own = await make_org(db, "Viewed")
+    _, viewer = await signed_in(db, client, own, role="viewer")
+    got = await client.get(f"/api/v1/organizations/{own.uuid}", headers=viewer)
+    assert got.status_code == 200 and got.json()["data"]["name"] == "Viewed"
+    created = await client.post("/api/v1/organizations", headers=viewer, json={"name": "V"})
+    assert created.status_code == 403
+    deleted = await client.delete(f"/api/v1/organizations/{own.uuid}", headers=viewer)
+    assert deleted.status_code == 403
+
+
+async def test_non_admin_with_write_permission_cannot_reach_another_organization(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    own, other = await make_org(db), await make_org(db)
+    _, admin = await signed_in(db, client, own, role="admin")
+    await client.post(
+        "/api/v1/roles",
+        headers=admin,
+        json={"name": "org-editor", "permissions": ["organizations:read", "organizations:write"]},
+    )
+    _, editor = await signed_in(db, client, own, role="org-editor")
+    foreign = await client.delete(f"/api/v1/organizations/{other.uuid}", headers=editor)
+    assert foreign.status_code == 404
+    home = await client.patch(
+        f"/api/v1/organizations/{own.uuid}", headers=editor, json={"name": "Renamed"}
+    )
+    assert home.status_code == 403
+    assert home.json()["error"]["code"] == "admin_only"
+
+
+async def test_admin_cannot_deactivate_or_delete_their_own_organization(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    own = await make_org(db)
+    _, admin = await signed_in(db, client, own, role="admin")
+    patched = await client.patch(
+        f"/api/v1/organizations/{own.uuid}", headers=admin, json={"is_active": False}
+    )
+    assert patched.status_code == 409
+    deleted = await client.delete(f"/api/v1/organizations/{own.uuid}", headers=admin)
+    assert deleted.status_code == 409
+    assert (await client.get("/api/v1/me", headers=admin)).status_code == 200
+
+
+async def test_deleted_organization_cannot_be_changed_and_its_users_cannot_sign_in(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    _, admin = await signed_in(db, client, await make_org(db), role="admin")
+    doomed = await make_org(db)
+    member = await make_user(db, doomed, role="viewer")
+    await client.delete(f"/api/v1/organizations/{doomed.uuid}", headers=admin)
+    patched = await client.patch(
+        f"/api/v1/organizations/{doomed.uuid}", headers=admin, json={"name": "Back"}
+    )
+    assert patched.status_code == 404
+    login = await client.post(
+        "/api/v1/auth/login", json={"login": member.login, "password": PASSWORD}
+    )
+    assert login.status_code in (401, 403)
+
+
+async def test_organization_list_filters_by_activity_and_name(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    _, admin = await signed_in(db, client, await make_org(db, "Home"), role="admin")
+    dormant = await make_org(db, "Dormant Corp")
+    await make_org(db, "Busy Corp")
+    await client.patch(
+        f"/api/v1/organizations/{dormant.uuid}", headers=admin, json={"is_active": False}
+    )
+    inactive = (await client.get("/api/v1/organizations?is_active=false", headers=admin)).json()
+    assert [o["name"] for o in inactive["data"]] == ["Dormant Corp"]
+    corps = (await client.get("/api/v1/organizations?q=corp&sort=name", headers=admin)).json()
+    assert [o["name"] for o in corps["data"]] == ["Busy Corp", "Dormant Corp"]
+
+
+async def test_organization_changes_are_audited_with_before_and_after(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    _, admin = await signed_in(db, client, await make_org(db), role="admin")
+    org = await make_org(db, "Before")
+    await client.patch(f"/api/v1/organizations/{org.uuid}", headers=admin, json={"name": "After"})
+    updated = [e for e in await audit_events(db, org.uuid) if e.action == "organization.updated"]
+    assert updated[0].changes == {"before": {"name": "Before"}, "after": {"name": "After"}}
+    assert updated[0].actor_type == "user"

@@ -7,7 +7,12 @@ from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import (
+    APIKeyHeader,
+    HTTPAuthorizationCredentials,
+    HTTPBearer,
+    OAuth2PasswordBearer,
+)
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,6 +25,13 @@ from patchwatch.settings import Settings
 
 _bearer = HTTPBearer(auto_error=False, description="JWT access token or pw_ API key")
 _api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False)
+# Only documents the password flow, so that /docs "Authorize" can sign in with a form; the token
+# it gets is sent as the same "Authorization: Bearer" header that _bearer reads.
+_oauth2 = OAuth2PasswordBearer(
+    tokenUrl="/api/v1/auth/token",
+    auto_error=False,
+    description="Sign in with login and password (users with 2FA: the code as client_secret)",
+)
 _LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
@@ -118,6 +130,7 @@ async def get_principal(
     settings: SettingsDep,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     x_api_key: Annotated[str | None, Depends(_api_key_header)],
+    _oauth2_token: Annotated[str | None, Depends(_oauth2)] = None,
 ) -> Principal:
     """Authenticate the caller by JWT or API key; 401 otherwise."""
     if x_api_key:

@@ -16,6 +16,7 @@ from patchwatch.audit import service as audit
 from patchwatch.audit.models import AuditEvent
 from patchwatch.audit.schemas import AuditEventOut, ChainReportOut
 from patchwatch.errors import PermissionDenied
+from patchwatch.identity import service as identity
 from patchwatch.identity.principal import Principal
 from patchwatch.tenancy import scoped
 
@@ -30,13 +31,23 @@ async def list_audit_events(
     session: SessionDep,
     page: Annotated[PageParams, Depends(page_params)],
     actor: Reader,
-    action: Annotated[str | None, Query(max_length=64)] = None,
+    action: Annotated[str | None, Query(max_length=64, description="e.g. user.created")] = None,
     actor_uuid: UUID | None = None,
     target_uuid: UUID | None = None,
-    since: AwareDatetime | None = None,
-    until: AwareDatetime | None = None,
+    organization: Annotated[
+        UUID | None, Query(description="Only this organization's events (admins: any)")
+    ] = None,
+    since: Annotated[
+        AwareDatetime | None, Query(description="From this time on (inclusive), with zone")
+    ] = None,
+    until: Annotated[
+        AwareDatetime | None, Query(description="Before this time (exclusive), with zone")
+    ] = None,
 ) -> ListEnvelope[AuditEventOut]:
     stmt = scoped(select(AuditEvent), AuditEvent.organization_id, actor)
+    if organization:
+        org = await identity.get_organization(session, actor, organization)
+        stmt = stmt.where(AuditEvent.organization_id == org.id)
     if action:
         stmt = stmt.where(AuditEvent.action == action)
     if actor_uuid:

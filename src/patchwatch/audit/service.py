@@ -64,8 +64,13 @@ async def record(
     changes: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one audit event (in the caller's transaction), chained to the previous one."""
-    if session.bind is not None and session.bind.dialect.name == "postgresql":
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
         await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK_KEY})
+    else:
+        # SQLite: a write statement takes the database's write lock before we read the last
+        # hash, so two concurrent appends cannot chain to the same previous event.
+        await session.execute(text("UPDATE audit_events SET id = id WHERE 0"))
     prev_hash = await session.scalar(
         select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
     )

@@ -1,4 +1,11 @@
-"""API keys for machines: created with a secret shown once, scoped, revocable."""
+"""API keys for machines: created with a secret shown once, scoped, revocable.
+
+Decisions: a key holds only known permissions, never more than the person creating it, and
+never ``platform:admin`` (not even when an admin creates it: a leaked key must stay inside one
+organization). Only signed-in people manage keys (the routers use ``require_user``). A key
+belongs to its organization, not to its creator: it keeps working when the creator leaves,
+until it is revoked or expires. The secret is returned once and stored as a SHA-256 hash.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from patchwatch.audit import service as audit
 from patchwatch.db import utcnow
 from patchwatch.errors import Invalid, NotFound, PermissionDenied
+from patchwatch.identity import service as identity
 from patchwatch.identity.models import ApiKey, Organization
 from patchwatch.identity.permissions import PLATFORM_ADMIN, unknown_permissions
 from patchwatch.identity.principal import Principal
 from patchwatch.identity.tokens import hash_token, new_api_key
+from patchwatch.sites import service as sites
 from patchwatch.tenancy import scoped
 
 
@@ -41,6 +50,18 @@ def check_grantable(actor: Principal, permissions: list[str]) -> None:
         )
 
 
+async def key_organization(
+    session: AsyncSession, actor: Principal, organization_uuid: uuid.UUID | None
+) -> Organization:
+    """The organization a new key belongs to: the caller's own, or (admins) the one named."""
+    if organization_uuid is not None:
+        return await identity.get_organization(session, actor, organization_uuid)
+    organization = await session.get(Organization, actor.organization_id)
+    if organization is None:
+        raise NotFound("You have no organization to create a key in.")
+    return organization
+
+
 async def create_api_key(
     session: AsyncSession,
     actor: Principal,
@@ -58,6 +79,8 @@ async def create_api_key(
             "The expiry must be in the future.",
             details=[{"field": "body.expires_at", "message": "must be in the future"}],
         )
+    if site_uuid is not None:
+        await _assert_site_of(session, actor, organization, site_uuid)
     secret, prefix = new_api_key()
     api_key = ApiKey(
         uuid=uuid.uuid4(),
@@ -65,6 +88,7 @@ async def create_api_key(
         prefix=prefix,
         secret_hash=hash_token(secret),
         organization_id=organization.id,
+        organization=organization,
         site_uuid=site_uuid,
         permissions=sorted(set(permissions)),
         created_by=actor.actor_uuid,
@@ -84,7 +108,17 @@ async def create_api_key(
     return api_key, secret
 
 
+async def _assert_site_of(
+    session: AsyncSession, actor: Principal, organization: Organization, site_uuid: uuid.UUID
+) -> None:
+    """A key limited to a site needs a site of the key's own organization (else 404)."""
+    site = await sites.get_site(session, actor, site_uuid)
+    if site.organization_id != organization.id:
+        raise NotFound("There is no such site in the key's organization.")
+
+
 def api_keys_query(actor: Principal, *, organization_id: int | None = None) -> Select[Any]:
+    """The keys the caller may list (the platform admin: every organization's)."""
     stmt = scoped(select(ApiKey), ApiKey.organization_id, actor)
     if organization_id is not None:
         stmt = stmt.where(ApiKey.organization_id == organization_id)
@@ -92,6 +126,7 @@ def api_keys_query(actor: Principal, *, organization_id: int | None = None) -> S
 
 
 async def get_api_key(session: AsyncSession, actor: Principal, key_uuid: uuid.UUID) -> ApiKey:
+    """A key of the caller's organization (another organization's answers 404)."""
     api_key = await session.scalar(select(ApiKey).where(ApiKey.uuid == key_uuid))
     if api_key is None or not actor.can_see_organization(api_key.organization_id):
         raise NotFound("There is no such API key.")
@@ -99,8 +134,12 @@ async def get_api_key(session: AsyncSession, actor: Principal, key_uuid: uuid.UU
 
 
 async def revoke_api_key(session: AsyncSession, actor: Principal, api_key: ApiKey) -> ApiKey:
+    """Revoke (soft: ``revoked_at``); revoking again changes nothing."""
     if api_key.revoked_at is None:
         api_key.revoked_at = utcnow()
+        # Write first: on SQLite this takes the write lock before the audit chain is read,
+        # so concurrent revocations cannot chain to the same previous event.
+        await session.flush()
         await audit.record(
             session,
             actor,

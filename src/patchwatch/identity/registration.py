@@ -15,7 +15,7 @@ from patchwatch.identity import service as identity
 from patchwatch.identity.models import User
 from patchwatch.identity.passwords import check_password_policy
 from patchwatch.identity.principal import Principal
-from patchwatch.identity.tokens import hash_password
+from patchwatch.identity.tokens import hash_password, verify_password
 from patchwatch.settings import RegistrationMode
 
 _NO_INVITATION = "There is no open invitation for this login and email."
@@ -44,13 +44,17 @@ async def register(
     organization_name: str | None = None,
     address: str | None = None,
 ) -> User:
-    """Register a person; they stay unapproved until a login approver approves them."""
+    """Register a person; they stay unapproved until a login approver approves them.
+
+    ``invite``: complete an invitation (exactly that login and email, no password yet);
+    ``open``: sign up with a new organization of one's own, as its manager; ``closed``: 403.
+    """
     if mode is RegistrationMode.closed:
         raise PermissionDenied("Registration is closed.", code="registration_closed")
-    login_key, email_key = identity.normalize_login(login), identity.normalize_email(email)
+    login_key, email_key = identity.check_login(login), identity.normalize_email(email)
     check_password_policy(password, login=login_key, email=email_key)
     if mode is RegistrationMode.invite:
-        user = await _complete_invitation(session, login_key, email_key, password)
+        user = await _complete_invitation(session, login_key, email_key, password, name)
     else:
         user = await _sign_up(session, login_key, email_key, password, name, organization_name)
     actor = _registrant(user, address)
@@ -75,16 +79,24 @@ async def register(
 
 
 async def _complete_invitation(
-    session: AsyncSession, login: str, email: str, password: str
+    session: AsyncSession, login: str, email: str, password: str, name: str
 ) -> User:
     user = await session.scalar(
         select(User).where(User.login == login, User.email == email, User.is_deleted.is_(False))
     )
-    # Same answer whether the login, the email or the pair is wrong: nothing to enumerate.
+    # Same answer, and about the same time, whether the login, the email or the pair is wrong,
+    # or the invitation was used already: nothing to enumerate.
     if user is None or user.password_hash is not None:
+        await asyncio.to_thread(verify_password, password, None)
         raise Invalid(_NO_INVITATION, code="no_invitation")
     user.password_hash = await asyncio.to_thread(hash_password, password)
     user.password_changed_at = utcnow()
+    if name and not user.name:
+        user.name = name
+    # Approval comes after registration: whoever knew the pair is not yet let in.
+    user.is_approved = False
+    user.approved_by = None
+    user.approved_at = None
     return user
 
 

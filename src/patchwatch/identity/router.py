@@ -8,10 +8,10 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query, Request, status
 from sqlalchemy import select
 
-from patchwatch.api.deps import SessionDep, SettingsDep, client_address, require
+from patchwatch.api.deps import SessionDep, SettingsDep, client_address, require, require_user
 from patchwatch.api.envelope import Envelope, ListEnvelope, wrap
 from patchwatch.api.pagination import PageParams, fetch_page, list_envelope, page_params
-from patchwatch.errors import PermissionDenied
+from patchwatch.errors import Invalid, PermissionDenied
 from patchwatch.identity import registration
 from patchwatch.identity import service as identity
 from patchwatch.identity.models import Group, Organization, Role, User
@@ -52,7 +52,11 @@ def _group_out(group: Group) -> GroupOut:
 
 # --- organizations ----------------------------------------------------------------------------
 
-ORG_SORT = {"name": Organization.name, "created_at": Organization.created_at}
+ORG_SORT = {
+    "name": Organization.name,
+    "created_at": Organization.created_at,
+    "updated_at": Organization.updated_at,
+}
 
 
 @router.get("/organizations", tags=["organizations"], summary="Organizations you can see")
@@ -62,10 +66,10 @@ async def list_organizations(
     page: Page,
     actor: Annotated[Principal, Depends(require("organizations:read"))],
     q: SearchQ = None,
+    is_active: bool | None = None,
 ) -> ListEnvelope[OrganizationOut]:
-    rows, total = await fetch_page(
-        session, identity.organizations_query(actor, q=q), page, ORG_SORT, [Organization.id]
-    )
+    stmt = identity.organizations_query(actor, q=q, is_active=is_active)
+    rows, total = await fetch_page(session, stmt, page, ORG_SORT, [Organization.id])
     return list_envelope(request, [_org_out(o) for o in rows], total, page)
 
 
@@ -80,7 +84,7 @@ async def create_organization(
     session: SessionDep,
     actor: Annotated[Principal, Depends(require("organizations:write"))],
 ) -> Envelope[OrganizationOut]:
-    _require_admin(actor)
+    identity.require_platform_admin(actor)
     org = await identity.create_organization(session, actor, **body.model_dump())
     await session.commit()
     return wrap(_org_out(org))
@@ -103,7 +107,7 @@ async def update_organization(
     actor: Annotated[Principal, Depends(require("organizations:write"))],
 ) -> Envelope[OrganizationOut]:
     org = await identity.get_organization(session, actor, org_uuid)
-    _require_admin(actor)
+    identity.require_platform_admin(actor)
     await identity.update_organization(
         session, actor, org, body.model_dump(exclude_unset=True, exclude_none=True)
     )
@@ -120,15 +124,10 @@ async def delete_organization(
     actor: Annotated[Principal, Depends(require("organizations:write"))],
 ) -> Envelope[OrganizationOut]:
     org = await identity.get_organization(session, actor, org_uuid)
-    _require_admin(actor)
+    identity.require_platform_admin(actor)
     await identity.delete_organization(session, actor, org)
     await session.commit()
     return wrap(_org_out(org))
-
-
-def _require_admin(actor: Principal) -> None:
-    if not actor.is_platform_admin:
-        raise PermissionDenied("Only the platform admin can do this.", code="admin_only")
 
 
 # --- users ------------------------------------------------------------------------------------
@@ -138,7 +137,9 @@ USER_SORT = {
     "email": User.email,
     "name": User.name,
     "created_at": User.created_at,
+    "updated_at": User.updated_at,
     "last_login_at": User.last_login_at,
+    "approved_at": User.approved_at,
 }
 
 
@@ -189,6 +190,12 @@ async def create_user(
     identity.assert_can_grant(actor, role)
     if body.is_approved and not actor.has("users:approve"):
         raise PermissionDenied("You cannot approve users.", code="permission_denied")
+    if body.is_approved and body.password is None:
+        raise Invalid(
+            "An invitation is approved after the person has registered.",
+            code="invitation_not_approvable",
+            details=[{"field": "body.is_approved", "message": "needs a password"}],
+        )
     user = await identity.create_user(
         session,
         actor,
@@ -274,11 +281,14 @@ async def activate_user(
     "/users/{user_uuid}/approve",
     tags=["users"],
     summary="Approve a registration (platform admin or a login approver of the organization)",
+    description="Allowed to the platform admin and to signed-in members of the group "
+    "`login_approvers` of the user's organization, whatever their role. "
+    "Emits `user_approved`.",
 )
 async def approve_user(
     user_uuid: UUID,
     session: SessionDep,
-    actor: Annotated[Principal, Depends(require("users:approve"))],
+    actor: Annotated[Principal, Depends(require_user())],
 ) -> Envelope[UserOut]:
     user = await identity.get_user(session, actor, user_uuid)
     await identity.approve_user(session, actor, actor.user, user)
@@ -372,7 +382,6 @@ async def create_group(
     session: SessionDep,
     actor: Annotated[Principal, Depends(require("groups:write"))],
 ) -> Envelope[GroupOut]:
-    _require_admin(actor)
     group = await identity.create_group(session, actor, **body.model_dump())
     await session.commit()
     return wrap(_group_out(group))

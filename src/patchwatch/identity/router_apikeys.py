@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Request, status
+from fastapi import APIRouter, Depends, Query, Request, status
 
 from patchwatch.api.deps import SessionDep, require_user
 from patchwatch.api.envelope import Envelope, ListEnvelope, wrap
 from patchwatch.api.pagination import PageParams, fetch_page, list_envelope, page_params
 from patchwatch.identity import apikeys
 from patchwatch.identity import service as identity
-from patchwatch.identity.models import ApiKey, Organization
+from patchwatch.identity.models import ApiKey
 from patchwatch.identity.principal import Principal
 from patchwatch.identity.schemas_apikeys import ApiKeyCreate, ApiKeyCreated, ApiKeyOut
 
@@ -24,17 +24,26 @@ SORT = {"name": ApiKey.name, "created_at": ApiKey.created_at, "last_used_at": Ap
 
 
 def _out(api_key: ApiKey) -> ApiKeyOut:
-    return ApiKeyOut.model_validate(api_key, from_attributes=True)
+    return ApiKeyOut(
+        uuid=api_key.uuid,
+        name=api_key.name,
+        prefix=api_key.prefix,
+        organization_uuid=api_key.organization.uuid,
+        permissions=api_key.permissions,
+        site_uuid=api_key.site_uuid,
+        created_at=api_key.created_at,
+        created_by=api_key.created_by,
+        last_used_at=api_key.last_used_at,
+        expires_at=api_key.expires_at,
+        revoked_at=api_key.revoked_at,
+    )
 
 
 @router.post("/api-keys", status_code=status.HTTP_201_CREATED, summary="Create an API key")
 async def create_api_key(
     body: ApiKeyCreate, session: SessionDep, actor: KeyWriter
 ) -> Envelope[ApiKeyCreated]:
-    if body.organization_uuid is not None:
-        org = await identity.get_organization(session, actor, body.organization_uuid)
-    else:
-        org = await session.get_one(Organization, actor.organization_id)
+    org = await apikeys.key_organization(session, actor, body.organization_uuid)
     api_key, secret = await apikeys.create_api_key(
         session,
         actor,
@@ -54,7 +63,9 @@ async def list_api_keys(
     session: SessionDep,
     page: Page,
     actor: KeyReader,
-    organization: UUID | None = None,
+    organization: Annotated[
+        UUID | None, Query(description="Only this organization's keys (admins: any)")
+    ] = None,
 ) -> ListEnvelope[ApiKeyOut]:
     org_id = (
         (await identity.get_organization(session, actor, organization)).id if organization else None

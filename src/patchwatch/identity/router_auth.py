@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 
 from patchwatch.api.deps import SessionDep, SettingsDep, client_address, require_user
 from patchwatch.api.envelope import Envelope, wrap
-from patchwatch.audit import service as audit
-from patchwatch.errors import Conflict, Invalid, PermissionDenied
 from patchwatch.identity import auth, twofactor
 from patchwatch.identity.principal import Principal
 from patchwatch.identity.schemas import MeOut, MeUpdate, user_out
@@ -27,7 +24,6 @@ from patchwatch.identity.schemas_auth import (
     TwoFactorEnrolmentOut,
 )
 from patchwatch.identity.throttle import LoginThrottle
-from patchwatch.identity.tokens import verify_password
 
 router = APIRouter(tags=["auth"])
 UserDep = Annotated[Principal, Depends(require_user())]
@@ -108,9 +104,13 @@ async def refresh(
     settings: SettingsDep,
     throttle: ThrottleDep,
 ) -> Envelope[TokenOut]:
-    address = client_address(request)
-    await throttle.check("refresh", address)
-    pair = await auth.refresh(session, settings, refresh_token=body.refresh_token, address=address)
+    pair = await auth.refresh(
+        session,
+        settings,
+        throttle,
+        refresh_token=body.refresh_token,
+        address=client_address(request),
+    )
     return wrap(_token_out(pair))
 
 
@@ -118,7 +118,12 @@ async def refresh(
 async def logout(
     principal: UserDep, session: SessionDep, body: LogoutIn | None = None
 ) -> Envelope[dict[str, bool]]:
-    await auth.logout(session, principal, everywhere=bool(body and body.all))
+    await auth.logout(
+        session,
+        principal,
+        everywhere=bool(body and body.all),
+        refresh_token=body.refresh_token if body else None,
+    )
     return wrap({"signed_out": True})
 
 
@@ -135,21 +140,10 @@ async def me(principal: UserDep) -> Envelope[MeOut]:
 
 @router.patch("/me", summary="Change your name or notification preferences")
 async def update_me(body: MeUpdate, principal: UserDep, session: SessionDep) -> Envelope[MeOut]:
-    user = principal.user
-    assert user is not None
-    changes = body.model_dump(exclude_unset=True, exclude_none=True)
-    for field, value in changes.items():
-        setattr(user, field, value)
-    await audit.record(
-        session,
-        principal,
-        "user.updated_self",
-        target_type="user",
-        target_uuid=user.uuid,
-        organization_id=user.organization_id,
-        changes=changes,
+    # null (or absent) leaves a field unchanged
+    await auth.update_own_profile(
+        session, principal, body.model_dump(exclude_unset=True, exclude_none=True)
     )
-    await session.commit()
     return wrap(_me(principal))
 
 
@@ -168,25 +162,10 @@ async def change_password(
 
 @router.post("/me/2fa/enroll", summary="Start two-factor enrolment: a secret and its QR code")
 async def enroll_2fa(principal: UserDep, session: SessionDep) -> Envelope[TwoFactorEnrolmentOut]:
-    user = principal.user
-    assert user is not None
-    if user.totp_enabled:
-        raise Conflict("Two-factor authentication is already on.", code="2fa_already_enabled")
-    user.totp_secret = twofactor.new_secret()
-    user.totp_last_step = None
-    uri = twofactor.provisioning_uri(user.totp_secret, user.login)
-    await audit.record(
-        session,
-        principal,
-        "user.2fa_enrolment_started",
-        target_type="user",
-        target_uuid=user.uuid,
-        organization_id=user.organization_id,
-    )
-    await session.commit()
+    enrolment = await twofactor.start_enrolment(session, principal)
     return wrap(
         TwoFactorEnrolmentOut(
-            secret=user.totp_secret, otpauth_uri=uri, qr_code=twofactor.qr_code_data_uri(uri)
+            secret=enrolment.secret, otpauth_uri=enrolment.otpauth_uri, qr_code=enrolment.qr_code
         )
     )
 
@@ -195,65 +174,15 @@ async def enroll_2fa(principal: UserDep, session: SessionDep) -> Envelope[TwoFac
 async def confirm_2fa(
     body: CodeIn, principal: UserDep, session: SessionDep
 ) -> Envelope[BackupCodesOut]:
-    user = principal.user
-    assert user is not None
-    if user.totp_enabled:
-        raise Conflict("Two-factor authentication is already on.", code="2fa_already_enabled")
-    if not user.totp_secret:
-        raise Conflict("Start the enrolment first.", code="2fa_not_enrolled")
-    if not twofactor.accept_totp(user, body.code):
-        raise Invalid(
-            "The code is wrong.",
-            code="invalid_otp",
-            details=[{"field": "body.code", "message": "wrong code"}],
-        )
-    user.totp_enabled = True
-    codes = await twofactor.new_backup_codes(session, user)
-    await audit.record(
-        session,
-        principal,
-        "user.2fa_enabled",
-        target_type="user",
-        target_uuid=user.uuid,
-        organization_id=user.organization_id,
-    )
-    await session.commit()
+    codes = await twofactor.confirm_enrolment(session, principal, body.code)
     return wrap(BackupCodesOut(backup_codes=codes))
-
-
-async def _check_password_and_code(
-    principal: Principal, session: SessionDep, body: PasswordAndCodeIn
-) -> None:
-    user = principal.user
-    assert user is not None
-    if not user.totp_enabled:
-        raise Conflict("Two-factor authentication is off.", code="2fa_not_enabled")
-    if not await asyncio.to_thread(verify_password, body.password, user.password_hash):
-        raise PermissionDenied("The password is wrong.", code="invalid_credentials")
-    if not await twofactor.verify_second_factor(session, user, body.code):
-        raise PermissionDenied("The two-factor code is wrong or was used.", code="invalid_otp")
 
 
 @router.post("/me/2fa/disable", summary="Turn two-factor authentication off (password and code)")
 async def disable_2fa(
     body: PasswordAndCodeIn, principal: UserDep, session: SessionDep
 ) -> Envelope[dict[str, bool]]:
-    await _check_password_and_code(principal, session, body)
-    user = principal.user
-    assert user is not None
-    user.totp_enabled = False
-    user.totp_secret = None
-    user.totp_last_step = None
-    await twofactor.delete_backup_codes(session, user)
-    await audit.record(
-        session,
-        principal,
-        "user.2fa_disabled",
-        target_type="user",
-        target_uuid=user.uuid,
-        organization_id=user.organization_id,
-    )
-    await session.commit()
+    await twofactor.disable(session, principal, body.password, body.code)
     return wrap({"enabled": False})
 
 
@@ -261,17 +190,5 @@ async def disable_2fa(
 async def regenerate_backup_codes(
     body: PasswordAndCodeIn, principal: UserDep, session: SessionDep
 ) -> Envelope[BackupCodesOut]:
-    await _check_password_and_code(principal, session, body)
-    user = principal.user
-    assert user is not None
-    codes = await twofactor.new_backup_codes(session, user)
-    await audit.record(
-        session,
-        principal,
-        "user.2fa_backup_codes_replaced",
-        target_type="user",
-        target_uuid=user.uuid,
-        organization_id=user.organization_id,
-    )
-    await session.commit()
+    codes = await twofactor.replace_backup_codes(session, principal, body.password, body.code)
     return wrap(BackupCodesOut(backup_codes=codes))

@@ -1,7 +1,19 @@
 """The internal identity API of the pypatch3 design, for services that delegate login checks.
 
 Unlike pypatch3 it is never anonymous: it needs a key (or user) with ``identity:service``, and it
-only ever sees the caller's organization.
+only ever sees the caller's organization (another organization's users answer 404, or ``false``).
+
+Decisions:
+- ``authn`` answers ``false`` for an unknown, deactivated, deleted or unapproved user, and for a
+  user with two-factor authentication (a password alone must not get past their second factor).
+  Failures count towards the same per-account lockout as ``/api/v1/auth/login`` (not per
+  address: every call comes from the one service); while locked it answers 429.
+- ``register`` completes an invitation (never creates an organization), and is refused while
+  registration is ``closed``.
+- ``approve`` answers 403 unless ``authz_login`` is an active member of ``login_approvers`` of
+  the user's organization.
+- Changes are audited with the calling key as actor; nobody grants or touches a role holding
+  permissions the caller lacks.
 """
 
 from __future__ import annotations
@@ -9,22 +21,25 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, status
+from fastapi import APIRouter, Body, Depends, Request, status
 from pydantic import EmailStr, Field
 
-from patchwatch.api.deps import SessionDep, require
+from patchwatch.api.deps import SessionDep, SettingsDep, require
 from patchwatch.api.envelope import Envelope, wrap
-from patchwatch.errors import NotFound
+from patchwatch.errors import Invalid, NotFound, PermissionDenied
 from patchwatch.identity import registration
 from patchwatch.identity import service as identity
 from patchwatch.identity.models import Organization, User
 from patchwatch.identity.principal import Principal
 from patchwatch.identity.schemas import Input, Login, Name, Password, UserOut, user_out
+from patchwatch.identity.throttle import LoginThrottle
 from patchwatch.identity.tokens import verify_password
 from patchwatch.settings import RegistrationMode
 
 router = APIRouter(prefix="/user", tags=["identity service (/user)"])
 Service = Annotated[Principal, Depends(require("identity:service"))]
+# Paths of this API that a login of the same name would shadow.
+RESERVED_LOGINS = frozenset({"authn", "authz", "register", "approve"})
 
 
 class PasswordIn(Input):
@@ -63,19 +78,32 @@ async def _user_in_scope(session: SessionDep, caller: Principal, login: str) -> 
     return user
 
 
-async def _authn(session: SessionDep, caller: Principal, login: str, password: str) -> bool:
+def _throttle(request: Request) -> LoginThrottle:
+    throttle: LoginThrottle = request.app.state.login_throttle
+    return throttle
+
+
+async def _authn(
+    session: SessionDep, throttle: LoginThrottle, caller: Principal, login: str, password: str
+) -> bool:
+    # Per account only: the address is the calling service's, shared by all its users.
+    await throttle.check(login, None)
     user = await identity.get_user_by_login(session, login)
     in_scope = user is not None and caller.can_see_organization(user.organization_id)
     hashed = user.password_hash if (user is not None and in_scope) else None
     ok = await asyncio.to_thread(verify_password, password, hashed)
-    return bool(ok and user is not None and user.can_log_in and not user.totp_enabled)
+    if not ok:
+        await throttle.failed(login, None)
+        return False
+    await throttle.succeeded(login)
+    return bool(user is not None and user.can_log_in and not user.totp_enabled)
 
 
 @router.post("/authn/{login}", summary="Is this password right for this login? (true/false)")
 async def authn_post(
-    login: str, body: PasswordIn, session: SessionDep, caller: Service
+    login: str, body: PasswordIn, request: Request, session: SessionDep, caller: Service
 ) -> Envelope[bool]:
-    return wrap(await _authn(session, caller, login, body.password))
+    return wrap(await _authn(session, _throttle(request), caller, login, body.password))
 
 
 @router.get(
@@ -84,11 +112,12 @@ async def authn_post(
 )
 async def authn_get(
     login: str,
+    request: Request,
     session: SessionDep,
     caller: Service,
     body: Annotated[PasswordIn, Body()],
 ) -> Envelope[bool]:
-    return wrap(await _authn(session, caller, login, body.password))
+    return wrap(await _authn(session, _throttle(request), caller, login, body.password))
 
 
 @router.get("/authz/{login}/{group}", summary="Is this user in this group? (true/false)")
@@ -101,12 +130,13 @@ async def authz(login: str, group: str, session: SessionDep, caller: Service) ->
 
 @router.post("/register", status_code=status.HTTP_201_CREATED, summary="Complete an invitation")
 async def register(
-    body: ServiceRegisterIn, session: SessionDep, caller: Service
+    body: ServiceRegisterIn, session: SessionDep, settings: SettingsDep, caller: Service
 ) -> Envelope[UserOut]:
     await _user_in_scope(session, caller, body.login)
+    closed = settings.registration is RegistrationMode.closed
     user = await registration.register(
         session,
-        RegistrationMode.invite,
+        RegistrationMode.closed if closed else RegistrationMode.invite,
         login=body.login,
         email=str(body.email),
         password=body.password,
@@ -122,7 +152,15 @@ async def approve(
     body: ServiceApproveIn, session: SessionDep, caller: Service
 ) -> Envelope[UserOut]:
     user = await _user_in_scope(session, caller, body.login)
-    approver = await _user_in_scope(session, caller, body.authz_login)
+    approver = await identity.get_user_by_login(session, body.authz_login)
+    # One answer for unknown, foreign, inactive and non-member approvers: nothing to enumerate.
+    if approver is None or approver.organization_id != user.organization_id:
+        raise PermissionDenied(
+            "Only a member of 'login_approvers' of this organization can approve it.",
+            code="not_an_approver",
+        )
+    if not approver.can_log_in:
+        raise PermissionDenied("The approver's account is not active.", code="not_an_approver")
     actor = Principal(
         kind="user",
         actor_uuid=approver.uuid,
@@ -146,6 +184,12 @@ async def get_user(login: str, session: SessionDep, caller: Service) -> Envelope
 async def create_user(
     login: Login, body: ServiceUserCreate, session: SessionDep, caller: Service
 ) -> Envelope[UserOut]:
+    if login in RESERVED_LOGINS:
+        raise Invalid(
+            f"The login '{login}' is reserved by this API.",
+            code="reserved_login",
+            details=[{"field": "path.login", "message": "reserved"}],
+        )
     role = await identity.get_role_by_name(session, body.role)
     identity.assert_can_grant(caller, role)
     org = await session.get_one(Organization, caller.organization_id)

@@ -17,7 +17,8 @@ class ApiKeyCreate(Input):
     site_uuid: UUID | None = None
     expires_at: AwareDatetime | None = None
     organization_uuid: UUID | None = Field(
-        default=None, description="Platform admin only: the key's organization"
+        default=None,
+        description="The key's organization (default: yours); another one: platform admin only",
     )
 
 
@@ -25,6 +26,7 @@ class ApiKeyOut(BaseModel):
     uuid: UUID
     name: str
     prefix: str
+    organization_uuid: UUID
     permissions: list[str]
     site_uuid: UUID | None
     created_at: datetime

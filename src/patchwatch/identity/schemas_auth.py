@@ -30,12 +30,18 @@ class OAuth2TokenOut(BaseModel):
     expires_in: int
 
 
+RefreshToken = Annotated[str, Field(min_length=1, max_length=512)]
+
+
 class RefreshIn(Input):
-    refresh_token: Annotated[str, Field(min_length=1, max_length=512)]
+    refresh_token: RefreshToken
 
 
 class LogoutIn(Input):
-    all: bool = False
+    all: bool = Field(default=False, description="End every session of the caller")
+    refresh_token: RefreshToken | None = Field(
+        default=None, description="Also end the session of this refresh token (if it is yours)"
+    )
 
 
 class PasswordChangeIn(Input):

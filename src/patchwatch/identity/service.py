@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import uuid
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from patchwatch.audit import service as audit
@@ -15,10 +17,33 @@ from patchwatch.errors import Conflict, Invalid, NotFound, PermissionDenied
 from patchwatch.events import service as events
 from patchwatch.identity.models import Group, Organization, RefreshToken, Role, User, user_groups
 from patchwatch.identity.passwords import check_password_policy
-from patchwatch.identity.permissions import BUILTIN_GROUPS, BUILTIN_ROLES, unknown_permissions
+from patchwatch.identity.permissions import (
+    BUILTIN_GROUPS,
+    BUILTIN_ROLES,
+    PLATFORM_ADMIN,
+    unknown_permissions,
+)
 from patchwatch.identity.principal import Principal
 from patchwatch.identity.tokens import hash_password
 from patchwatch.tenancy import scoped
+
+# Logins never contain '@', so a login can never be mistaken for somebody's email at sign-in.
+LOGIN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+LOGIN_APPROVERS = "login_approvers"
+
+
+async def _flush_or_conflict(session: AsyncSession, message: str, code: str) -> None:
+    """Flush; a unique constraint hit by a concurrent request is a 409, not a 500."""
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        raise Conflict(message, code=code) from exc
+
+
+def require_platform_admin(actor: Principal | None) -> None:
+    """Refuse anyone but the platform admin (``None`` is the operator's own code)."""
+    if actor is not None and not actor.is_platform_admin:
+        raise PermissionDenied("Only the platform admin can do this.", code="admin_only")
 
 
 async def ensure_builtins(session: AsyncSession) -> None:
@@ -83,6 +108,17 @@ def normalize_login(login: str) -> str:
     return login.strip().lower()
 
 
+def check_login(login: str) -> str:
+    """The normalised login, or ``Invalid`` (field ``login``) when it breaks the pattern."""
+    key = normalize_login(login)
+    if not LOGIN_PATTERN.fullmatch(key):
+        raise Invalid(
+            "A login is 2 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit.",
+            details=[{"field": "login", "message": f"must match {LOGIN_PATTERN.pattern}"}],
+        )
+    return key
+
+
 def normalize_email(email: str) -> str:
     return email.strip().lower()
 
@@ -116,7 +152,7 @@ async def create_user(
     notification_preferences: dict[str, Any] | None = None,
 ) -> User:
     """Create a user; without a password it is an invitation the person completes by registering."""
-    login_key, email_key = normalize_login(login), normalize_email(email)
+    login_key, email_key = check_login(login), normalize_email(email)
     clash = await session.scalar(
         select(func.count())
         .select_from(User)
@@ -146,7 +182,7 @@ async def create_user(
     )
     user.groups = [await get_group_by_name(session, g) for g in groups or []]
     session.add(user)
-    await session.flush()
+    await _flush_or_conflict(session, "A user with this login or email exists.", "user_exists")
     await session.refresh(user, ["organization", "role"])
     await audit.record(
         session,
@@ -235,10 +271,15 @@ async def get_organization(
     return org
 
 
-def organizations_query(actor: Principal, *, q: str | None = None) -> Select[Any]:
+def organizations_query(
+    actor: Principal, *, q: str | None = None, is_active: bool | None = None
+) -> Select[Any]:
+    """The organizations the caller may see (never deleted ones), optionally filtered."""
     stmt = scoped(
         select(Organization).where(Organization.is_deleted.is_(False)), Organization.id, actor
     )
+    if is_active is not None:
+        stmt = stmt.where(Organization.is_active.is_(is_active))
     if q:
         stmt = stmt.where(Organization.name.ilike(f"%{_escape_like(q)}%", escape="\\"))
     return stmt
@@ -251,6 +292,9 @@ def _escape_like(text: str) -> str:
 async def update_organization(
     session: AsyncSession, actor: Principal, org: Organization, changes: dict[str, Any]
 ) -> Organization:
+    """Change an organization; deactivating it stops its users and keys at their next request."""
+    if changes.get("is_active") is False and actor.organization_id == org.id:
+        raise Conflict("You cannot deactivate your own organization.", code="own_organization")
     before = {key: getattr(org, key) for key in changes}
     for key, value in changes.items():
         setattr(org, key, value)
@@ -360,6 +404,7 @@ async def update_user(
         setattr(user, key, value)
         changes_out[key] = value
     user.updated_by = actor.actor_uuid
+    await _flush_or_conflict(session, "Another user has this email.", "user_exists")
     await audit.record(
         session,
         actor,
@@ -395,25 +440,45 @@ async def delete_user(session: AsyncSession, actor: Principal, user: User) -> No
 
 
 def is_login_approver(user: User | None) -> bool:
-    return user is not None and any(g.name == "login_approvers" for g in user.groups)
+    return user is not None and any(g.name == LOGIN_APPROVERS for g in user.groups)
+
+
+def can_approve(actor: Principal, approver: User | None, organization_id: int) -> bool:
+    """The platform admin, or an active member of ``login_approvers`` of that organization.
+
+    Membership of the group is what counts (not a role permission): it is the pypatch3 rule,
+    and the internal ``/user/approve`` API names the approver by login in the same way.
+    """
+    if actor.is_platform_admin:
+        return True
+    return (
+        approver is not None
+        and is_login_approver(approver)
+        and approver.organization_id == organization_id
+        and approver.can_log_in
+    )
 
 
 async def approve_user(
     session: AsyncSession, actor: Principal, approver: User | None, user: User
 ) -> User:
-    """Approve a registration: the platform admin, or a login approver of the same organization."""
-    allowed = actor.is_platform_admin or (
-        is_login_approver(approver)
-        and approver is not None
-        and approver.organization_id == user.organization_id
-    )
-    if not allowed:
+    """Approve a registration: the platform admin, or a login approver of the same organization.
+
+    An invitation is approved only after the person has registered (set a password): approving
+    a bare login and email would let whoever guesses the pair take the account.
+    """
+    if not can_approve(actor, approver, user.organization_id):
         raise PermissionDenied(
             "Only a member of 'login_approvers' of this organization can approve it.",
             code="not_an_approver",
         )
     if user.is_approved:
         return user
+    if user.password_hash is None:
+        raise Conflict(
+            "This person has not registered yet; approve them once they have.",
+            code="not_registered",
+        )
     user.is_approved = True
     user.approved_by = actor.actor_uuid
     user.approved_at = utcnow()
@@ -441,6 +506,8 @@ async def approve_user(
 
 
 async def set_groups(session: AsyncSession, actor: Principal, user: User, names: list[str]) -> User:
+    """Replace ``user``'s groups; nobody changes the groups of someone holding more than them."""
+    assert_can_grant(actor, user.role)
     groups = [await get_group_by_name(session, name) for name in sorted(set(names))]
     before = sorted(g.name for g in user.groups)
     user.groups = groups
@@ -476,12 +543,14 @@ def check_permissions_known(permissions: list[str]) -> None:
 async def create_role(
     session: AsyncSession, actor: Principal, *, name: str, description: str, permissions: list[str]
 ) -> Role:
+    """A custom role (platform admin only: a role can hold any permission, even platform:admin)."""
+    require_platform_admin(actor)
     check_permissions_known(permissions)
     if await session.scalar(select(func.count()).select_from(Role).where(Role.name == name)):
         raise Conflict(f"A role '{name}' exists.", code="role_exists")
     role = Role(name=name, description=description, permissions=sorted(set(permissions)))
     session.add(role)
-    await session.flush()
+    await _flush_or_conflict(session, f"A role '{name}' exists.", "role_exists")
     await audit.record(
         session,
         actor,
@@ -497,7 +566,9 @@ async def create_role(
 async def update_role(
     session: AsyncSession, actor: Principal, role: Role, changes: dict[str, Any]
 ) -> Role:
-    if role.name == "admin":
+    """Change a role's description or permissions (platform admin; never the built-in admin)."""
+    require_platform_admin(actor)
+    if role.name == "admin" or (role.is_builtin and PLATFORM_ADMIN in role.permissions):
         raise Conflict("The built-in admin role cannot be changed.", code="builtin_role")
     if "permissions" in changes:
         check_permissions_known(changes["permissions"])
@@ -518,6 +589,8 @@ async def update_role(
 
 
 async def delete_role(session: AsyncSession, actor: Principal, role: Role) -> None:
+    """Delete a custom role nobody holds (soft-deleted users still hold theirs)."""
+    require_platform_admin(actor)
     if role.is_builtin:
         raise Conflict("Built-in roles cannot be deleted.", code="builtin_role")
     in_use = await session.scalar(
@@ -540,11 +613,13 @@ async def delete_role(session: AsyncSession, actor: Principal, role: Role) -> No
 async def create_group(
     session: AsyncSession, actor: Principal, *, name: str, description: str
 ) -> Group:
+    """A new group (platform admin only: groups are shared by every organization)."""
+    require_platform_admin(actor)
     if await session.scalar(select(func.count()).select_from(Group).where(Group.name == name)):
         raise Conflict(f"A group '{name}' exists.", code="group_exists")
     group = Group(name=name, description=description)
     session.add(group)
-    await session.flush()
+    await _flush_or_conflict(session, f"A group '{name}' exists.", "group_exists")
     await audit.record(
         session,
         actor,

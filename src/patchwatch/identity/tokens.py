@@ -43,8 +43,12 @@ def verify_password(password: str, password_hash: str | None) -> bool:
 
 
 def needs_rehash(password_hash: str) -> bool:
+    """True for a hash of another algorithm (bcrypt) or with outdated Argon2 parameters."""
+    current = password_hasher.current_hasher
+    if not current.identify(password_hash):
+        return True
     try:
-        return bool(password_hasher.current_hasher.check_needs_rehash(password_hash))
+        return bool(current.check_needs_rehash(password_hash))
     except Exception:
         return False
 

@@ -2,29 +2,58 @@
 
 On the embedded default a snapshot is processed in this process right after the response, and
 every snapshot still ``received`` at start-up is processed again (nothing is lost in a crash).
+Snapshots of one site are processed one at a time (an in-process lock, and on PostgreSQL a row
+lock on the site across processes); one older than a snapshot already applied is marked
+``processed`` with result ``superseded`` and changes nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections import defaultdict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Any
 
 import structlog
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import ColumnElement, and_, delete, false, insert, or_, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from patchwatch.catalog import service as catalog
+from patchwatch.catalog.models import Package
 from patchwatch.db import Database, utcnow
-from patchwatch.events.models import OutboxEvent
+from patchwatch.errors import DomainError
+from patchwatch.events import service as events
 from patchwatch.sites import formats
 from patchwatch.sites.ingest import raw_body
 from patchwatch.sites.models import InstalledPackage, Site, Snapshot
 from patchwatch.status import service as status
 
 log = structlog.get_logger(__name__)
-_site_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+_CHUNK = 500
+_ATTEMPTS = 3
+_INTERNAL = "Internal error while processing (%s); see the server log."
+_site_locks: dict[int, tuple[asyncio.Lock, int]] = {}
 _background: set[asyncio.Task[None]] = set()
+
+
+@asynccontextmanager
+async def _site_lock(site_id: int) -> AsyncIterator[None]:
+    """One processing at a time per site in this process (the lock is dropped when idle)."""
+    lock, users = _site_locks.get(site_id, (asyncio.Lock(), 0))
+    _site_locks[site_id] = (lock, users + 1)
+    try:
+        async with lock:
+            yield
+    finally:
+        lock, users = _site_locks[site_id]
+        if users <= 1:
+            del _site_locks[site_id]
+        else:
+            _site_locks[site_id] = (lock, users - 1)
 
 
 def schedule(database: Database, snapshot_id: int) -> None:
@@ -34,165 +63,251 @@ def schedule(database: Database, snapshot_id: int) -> None:
     task.add_done_callback(_background.discard)
 
 
+async def wait_idle() -> None:
+    """Wait for the snapshots scheduled in this process (shutdown, tests)."""
+    while _background:
+        await asyncio.gather(*list(_background), return_exceptions=True)
+
+
 async def resume_pending(database: Database) -> int:
     """Schedule every snapshot that was received but never processed (after a crash)."""
     async with database.sessionmaker() as session:
         ids = list(
             await session.scalars(
-                select(Snapshot.id).where(Snapshot.status == "received").order_by(Snapshot.id)
+                select(Snapshot.id)
+                .where(Snapshot.status == "received")
+                .order_by(Snapshot.received_at, Snapshot.id)
             )
         )
     for snapshot_id in ids:
         schedule(database, snapshot_id)
+    if ids:
+        log.info("snapshots_resumed", count=len(ids))
     return len(ids)
 
 
 async def process_snapshot(database: Database, snapshot_id: int) -> None:
+    """Process one snapshot; on any error roll back and mark it ``failed`` with the reason."""
     async with database.sessionmaker() as session:
-        snapshot = await session.get(Snapshot, snapshot_id)
-        if snapshot is None or snapshot.status != "received":
-            return
-        site_id = snapshot.site_id
-    async with _site_locks[site_id]:
-        try:
-            async with database.sessionmaker() as session:
-                await _process(session, snapshot_id)
-                await session.commit()
-        except Exception as exc:
-            log.exception("snapshot_failed", snapshot_id=snapshot_id)
-            async with database.sessionmaker() as session:
-                await session.execute(
-                    update(Snapshot)
-                    .where(Snapshot.id == snapshot_id)
-                    .values(status="failed", failure_reason=str(exc)[:2000], processed_at=utcnow())
-                )
-                await session.commit()
+        site_id = await session.scalar(
+            select(Snapshot.site_id).where(
+                Snapshot.id == snapshot_id, Snapshot.status == "received"
+            )
+        )
+    if site_id is None:
+        return
+    async with _site_lock(site_id):
+        for attempt in range(1, _ATTEMPTS + 1):
+            try:
+                async with database.sessionmaker() as session:
+                    await _process(session, snapshot_id)
+                    await session.commit()
+                return
+            except OperationalError:
+                if attempt == _ATTEMPTS:
+                    log.exception("snapshot_failed", snapshot_id=snapshot_id)
+                    await _mark_failed(database, snapshot_id, _INTERNAL % "OperationalError")
+                    return
+                # A busy or locked database (SQLite's single writer): try again shortly.
+                await asyncio.sleep(0.2 * attempt)
+            except DomainError as exc:
+                await _mark_failed(database, snapshot_id, exc.message)
+                return
+            except Exception as exc:
+                log.exception("snapshot_failed", snapshot_id=snapshot_id)
+                await _mark_failed(database, snapshot_id, _INTERNAL % type(exc).__name__)
+                return
+
+
+async def _mark_failed(database: Database, snapshot_id: int, reason: str) -> None:
+    async with database.sessionmaker() as session:
+        await session.execute(
+            update(Snapshot)
+            .where(Snapshot.id == snapshot_id, Snapshot.status == "received")
+            .values(status="failed", failure_reason=reason[:2000], processed_at=utcnow())
+        )
+        await session.commit()
+
+
+async def _newer_applied(session: AsyncSession, snapshot: Snapshot) -> uuid.UUID | None:
+    """A processed snapshot of the same site that is newer (received, or collected, later)."""
+    newer_collected: ColumnElement[bool] = (
+        and_(
+            Snapshot.collected_at.is_not(None),
+            Snapshot.collected_at > snapshot.collected_at,
+        )
+        if snapshot.collected_at is not None
+        else false()
+    )
+    return await session.scalar(
+        select(Snapshot.uuid)
+        .where(
+            Snapshot.site_id == snapshot.site_id,
+            Snapshot.id != snapshot.id,
+            Snapshot.status == "processed",
+            Snapshot.package_count.is_not(None),  # applied, not itself superseded
+            or_(Snapshot.received_at > snapshot.received_at, newer_collected),
+        )
+        .limit(1)
+    )
 
 
 async def _process(session: AsyncSession, snapshot_id: int) -> None:
-    snapshot = await session.get_one(Snapshot, snapshot_id)
-    if snapshot.status != "received":
-        return
-    now = utcnow()
-    newer = await session.scalar(
-        select(Snapshot.id).where(
-            Snapshot.site_id == snapshot.site_id,
-            Snapshot.status == "processed",
-            Snapshot.received_at > snapshot.received_at,
-        )
+    site_id = await session.scalar(select(Snapshot.site_id).where(Snapshot.id == snapshot_id))
+    # The site row lock serialises processing of one site across processes (PostgreSQL).
+    site = await session.scalar(select(Site).where(Site.id == site_id).with_for_update())
+    snapshot = await session.scalar(
+        select(Snapshot).where(Snapshot.id == snapshot_id).execution_options(populate_existing=True)
     )
+    if site is None or snapshot is None or snapshot.status != "received":
+        return  # processed meanwhile (twice is harmless)
+    now = utcnow()
+    newer = await _newer_applied(session, snapshot)
     if newer is not None:
         snapshot.status, snapshot.processed_at = "processed", now
-        snapshot.result = {"superseded": True}
+        snapshot.result = {"superseded": True, "superseded_by": str(newer)}
         return
     inventory = formats.parse(snapshot.format, raw_body(snapshot))
-    result = await apply_inventory(session, snapshot, inventory.packages, seen_at=now)
+    result = await apply_inventory(session, site, inventory.packages, seen_at=now)
+    site.last_snapshot_at = snapshot.received_at
     snapshot.status, snapshot.processed_at = "processed", now
     snapshot.package_count = len(inventory.packages)
-    snapshot.result = result
+    snapshot.result = {**result, "unknown_versions": inventory.unknown_versions}
+
+
+async def _package_ids(
+    session: AsyncSession, packages: list[formats.InventoryPackage]
+) -> dict[tuple[str, str], int]:
+    by_ecosystem: defaultdict[str, list[str]] = defaultdict(list)
+    for package in packages:
+        by_ecosystem[package.ecosystem].append(package.name)
+    ids: dict[tuple[str, str], int] = {}
+    for ecosystem, names in by_ecosystem.items():
+        for name, package_id in (await catalog.ensure_packages(session, ecosystem, names)).items():
+            ids[(ecosystem, name)] = package_id
+    return ids
 
 
 async def apply_inventory(
     session: AsyncSession,
-    snapshot: Snapshot,
+    site: Site,
     packages: list[formats.InventoryPackage],
     *,
-    seen_at: Any,
+    seen_at: datetime,
 ) -> dict[str, int]:
-    """Make the site's installed packages match the inventory, in a few set-based statements."""
-    ids: dict[tuple[str, str], int] = {}
-    by_ecosystem: defaultdict[str, list[str]] = defaultdict(list)
-    for package in packages:
-        by_ecosystem[package.ecosystem].append(package.name)
-    for ecosystem, names in by_ecosystem.items():
-        for name, package_id in (await catalog.ensure_packages(session, ecosystem, names)).items():
-            ids[(ecosystem, name)] = package_id
+    """Make the site's installed packages match the inventory, in a few set-based statements.
+
+    One SELECT of what is there; bulk INSERT of the new, UPDATE of the changed (a new version
+    restarts ``version_seen_at``), one UPDATE of ``last_seen_at``, DELETE of the absent; then
+    the status module recomputes statuses, exposure and deadlines of the site.
+    """
+    ids = await _package_ids(session, packages)
     wanted = {ids[(p.ecosystem, p.name)]: p for p in packages}
     existing = {
         row.package_id: row
-        for row in await session.scalars(
-            select(InstalledPackage).where(InstalledPackage.site_id == snapshot.site_id)
-        )
+        for row in (
+            await session.execute(
+                select(
+                    InstalledPackage.id,
+                    InstalledPackage.package_id,
+                    InstalledPackage.version,
+                    InstalledPackage.package_type,
+                    InstalledPackage.enabled,
+                    InstalledPackage.missing_security,
+                ).where(InstalledPackage.site_id == site.id)
+            )
+        ).all()
     }
-    inserts, updates = [], []
+    inserts: list[dict[str, Any]] = []
+    changes: list[dict[str, Any]] = []
     for package_id, package in wanted.items():
         row = existing.get(package_id)
         if row is None:
             inserts.append(
                 {
-                    "site_id": snapshot.site_id,
-                    "organization_id": snapshot.organization_id,
+                    "site_id": site.id,
+                    "organization_id": site.organization_id,
                     "package_id": package_id,
                     "version": package.version,
                     "package_type": package.package_type,
                     "enabled": package.enabled,
-                    "status": "unknown",
-                    "security_updates": [],
-                    "missing_security": False,
                     "first_seen_at": seen_at,
                     "version_seen_at": seen_at,
-                    "status_changed_at": seen_at,
                     "last_seen_at": seen_at,
                 }
             )
             continue
-        change: dict[str, Any] = {
-            "id": row.id,
-            "last_seen_at": seen_at,
-            "package_type": package.package_type,
-            "enabled": package.enabled,
-        }
+        change: dict[str, Any] = {}
         if row.version != package.version:
             change.update(version=package.version, version_seen_at=seen_at)
-        updates.append(change)
+        if row.package_type != package.package_type:
+            change["package_type"] = package.package_type
+        if row.enabled != package.enabled:
+            change["enabled"] = package.enabled
+        if change:
+            changes.append({"id": row.id, **change})
     removed = [row for package_id, row in existing.items() if package_id not in wanted]
-    if inserts:
-        await session.execute(insert(InstalledPackage), inserts)
-    if updates:
-        await session.execute(update(InstalledPackage), updates)
-    if removed:
-        await _record_resolved_by_removal(session, snapshot, removed, seen_at)
+    for start in range(0, len(inserts), _CHUNK):
+        await session.execute(insert(InstalledPackage), inserts[start : start + _CHUNK])
+    if changes:  # ORM bulk UPDATE by primary key, grouped by the columns that change
+        await session.execute(update(InstalledPackage), changes)
+    if existing:
         await session.execute(
-            delete(InstalledPackage).where(InstalledPackage.id.in_([r.id for r in removed]))
+            update(InstalledPackage)
+            .where(InstalledPackage.site_id == site.id)
+            .values(last_seen_at=seen_at)
         )
-    site = await session.get_one(Site, snapshot.site_id)
-    site.last_snapshot_at = seen_at
-    changed = await status.refresh_site(session, snapshot.site_id, seen_at=seen_at)
+    if removed:
+        await _resolve_removed(session, site, removed, seen_at)
+        removed_ids = [row.id for row in removed]
+        for start in range(0, len(removed_ids), _CHUNK):
+            await session.execute(
+                delete(InstalledPackage).where(
+                    InstalledPackage.id.in_(removed_ids[start : start + _CHUNK])
+                )
+            )
+    await session.flush()
+    await status.refresh_site(session, site.id, seen_at=seen_at)
     if not wanted:
+        # Nothing left to rank: the status recompute only ranks sites that have packages.
         site.worst_status = "unknown"
     return {
         "added": len(inserts),
-        "updated": sum(1 for u in updates if "version" in u),
+        "updated": sum(1 for change in changes if "version" in change),
         "removed": len(removed),
-        "status_changes": changed,
     }
 
 
-async def _record_resolved_by_removal(
-    session: AsyncSession, snapshot: Snapshot, removed: list[InstalledPackage], now: Any
+async def _resolve_removed(
+    session: AsyncSession, site: Site, removed: list[Any], seen_at: datetime
 ) -> None:
-    site = await session.get_one(Site, snapshot.site_id)
-    events = [
-        {
-            "event_type": "security_update_resolved",
-            "aggregate_type": "site",
-            "aggregate_uuid": site.uuid,
-            "organization_id": snapshot.organization_id,
-            "occurred_at": now,
-            "version": 1,
-            "payload": {
+    """A package removed while it missed a security release: its finding is resolved."""
+    insecure = [row for row in removed if row.missing_security]
+    if not insecure:
+        return
+    names = dict(
+        (
+            await session.execute(
+                select(Package.id, Package.name).where(
+                    Package.id.in_([row.package_id for row in insecure])
+                )
+            )
+        )
+        .tuples()
+        .all()
+    )
+    for row in insecure:
+        events.emit(
+            session,
+            "security_update_resolved",
+            aggregate_type="site",
+            aggregate_uuid=site.uuid,
+            organization_id=site.organization_id,
+            payload={
                 "site_uuid": str(site.uuid),
-                "package_id": row.package_id,
+                "package": names.get(row.package_id),
                 "version": row.version,
                 "resolution": "removed",
+                "resolved_at": seen_at.isoformat(),
             },
-        }
-        for row in removed
-        if row.missing_security
-    ]
-    if events:
-        import uuid
-
-        for event in events:
-            event["uuid"] = uuid.uuid4()
-        await session.execute(insert(OutboxEvent), events)
+        )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Header, Query, Request, status
@@ -11,9 +11,8 @@ from sqlalchemy import select
 from patchwatch.api.deps import SessionDep, get_database, require
 from patchwatch.api.envelope import Envelope, ListEnvelope, wrap
 from patchwatch.api.pagination import PageParams, fetch_page, list_envelope, page_params
-from patchwatch.errors import NotFound
+from patchwatch.errors import NotFound, PermissionDenied
 from patchwatch.identity import service as identity
-from patchwatch.identity.models import Organization
 from patchwatch.identity.principal import Principal
 from patchwatch.sites import ingest, jobs
 from patchwatch.sites import service as sites
@@ -28,33 +27,28 @@ from patchwatch.sites.schemas import (
     SiteUpdate,
     SnapshotAccepted,
     SnapshotOut,
+    WorstStatus,
 )
 
 router = APIRouter()
 Page = Annotated[PageParams, Depends(page_params)]
 Reader = Annotated[Principal, Depends(require("sites:read"))]
 Writer = Annotated[Principal, Depends(require("sites:write"))]
+SnapshotReader = Annotated[Principal, Depends(require("snapshots:read"))]
 SITE_SORT = {
     "name": Site.name,
     "url": Site.url,
     "created_at": Site.created_at,
+    "updated_at": Site.updated_at,
     "last_snapshot_at": Site.last_snapshot_at,
     "worst_status": Site.worst_status,
+    "criticality": Site.criticality,
 }
+SNAPSHOT_SORT = {"received_at": Snapshot.received_at, "collected_at": Snapshot.collected_at}
 
 
-async def site_out(session: SessionDep, site: Site) -> SiteOut:
-    org_uuid = await session.scalar(
-        select(Organization.uuid).where(Organization.id == site.organization_id)
-    )
-    location = None
-    if site.location_street:
-        location = Location(
-            street=site.location_street,
-            city=site.location_city or "",
-            state=site.location_state or "",
-            country=site.location_country or "",
-        )
+def site_out(site: Site, organization_uuid: UUID) -> SiteOut:
+    location = sites.location_of(site)
     return SiteOut(
         uuid=site.uuid,
         url=site.url,
@@ -63,12 +57,13 @@ async def site_out(session: SessionDep, site: Site) -> SiteOut:
         kind=site.kind,
         environment=site.environment,
         criticality=site.criticality,
-        tags=site.tags,
-        location=location,
-        organization_uuid=org_uuid,  # type: ignore[arg-type]
+        tags=list(site.tags or []),
+        location=Location(**location) if location else None,
+        organization_uuid=organization_uuid,
         worst_status=site.worst_status,
         last_snapshot_at=site.last_snapshot_at,
         is_active=site.is_active,
+        is_deleted=site.is_deleted,
         created_at=site.created_at,
         updated_at=site.updated_at,
         created_by=site.created_by,
@@ -76,7 +71,12 @@ async def site_out(session: SessionDep, site: Site) -> SiteOut:
     )
 
 
-@router.get("/sites", tags=["sites"], summary="Sites, with filters and search")
+async def _one_site_out(session: SessionDep, site: Site) -> SiteOut:
+    org_uuids = await sites.organization_uuids(session, [site.organization_id])
+    return site_out(site, org_uuids[site.organization_id])
+
+
+@router.get("/sites", tags=["sites"], summary="Sites, with filters, search and sorting")
 async def list_sites(
     request: Request,
     session: SessionDep,
@@ -85,17 +85,20 @@ async def list_sites(
     kind: Kind | None = None,
     environment: Environment | None = None,
     criticality: Criticality | None = None,
-    status: Annotated[str | None, Query(max_length=24)] = None,
-    tag: Annotated[str | None, Query(max_length=64)] = None,
-    q: Annotated[str | None, Query(max_length=200)] = None,
+    status: Annotated[WorstStatus | None, Query(description="The site's worst status")] = None,
+    tag: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+    q: Annotated[str | None, Query(max_length=200, description="Search name and URL")] = None,
     is_active: bool | None = None,
-    organization: UUID | None = None,
+    organization: Annotated[
+        UUID | None, Query(description="Platform admin: one organization's sites")
+    ] = None,
 ) -> ListEnvelope[SiteOut]:
     org_id = (
         (await identity.get_organization(session, actor, organization)).id if organization else None
     )
     stmt = sites.sites_query(
         actor,
+        dialect=session.get_bind().dialect.name,
         organization_id=org_id,
         kind=kind,
         environment=environment,
@@ -106,25 +109,30 @@ async def list_sites(
         is_active=is_active,
     )
     rows, total = await fetch_page(session, stmt, page, SITE_SORT, [Site.id])
-    return list_envelope(request, [await site_out(session, s) for s in rows], total, page)
+    org_uuids = await sites.organization_uuids(session, {s.organization_id for s in rows})
+    items = [site_out(s, org_uuids[s.organization_id]) for s in rows]
+    return list_envelope(request, items, total, page)
 
 
 @router.post("/sites", tags=["sites"], status_code=status.HTTP_201_CREATED, summary="Add a site")
 async def create_site(body: SiteCreate, session: SessionDep, actor: Writer) -> Envelope[SiteOut]:
+    if actor.site_uuid is not None:
+        raise PermissionDenied("A key bound to one site cannot add sites.", code="site_bound_key")
     if body.organization_uuid is not None:
         org_id = (await identity.get_organization(session, actor, body.organization_uuid)).id
-    else:
-        assert actor.organization_id is not None
+    elif actor.organization_id is not None:
         org_id = actor.organization_id
-    fields = body.model_dump(exclude={"organization_uuid"})
+    else:
+        raise PermissionDenied("Name the organization (organization_uuid).")
+    fields = body.model_dump(mode="json", exclude={"organization_uuid"})
     site = await sites.create_site(session, actor, org_id, fields)
     await session.commit()
-    return wrap(await site_out(session, site))
+    return wrap(await _one_site_out(session, site))
 
 
 @router.get("/sites/{site_uuid}", tags=["sites"], summary="One site")
 async def get_site(site_uuid: UUID, session: SessionDep, actor: Reader) -> Envelope[SiteOut]:
-    return wrap(await site_out(session, await sites.get_site(session, actor, site_uuid)))
+    return wrap(await _one_site_out(session, await sites.get_site(session, actor, site_uuid)))
 
 
 @router.patch("/sites/{site_uuid}", tags=["sites"], summary="Change a site")
@@ -132,12 +140,12 @@ async def update_site(
     site_uuid: UUID, body: SiteUpdate, session: SessionDep, actor: Writer
 ) -> Envelope[SiteOut]:
     site = await sites.get_site(session, actor, site_uuid)
-    changes = body.model_dump(exclude_unset=True, exclude_none=True)
+    changes = body.model_dump(mode="json", exclude_unset=True, exclude_none=True)
     if "location" in body.model_fields_set and body.location is None:
         changes["location"] = None
     await sites.update_site(session, actor, site, changes)
     await session.commit()
-    return wrap(await site_out(session, site))
+    return wrap(await _one_site_out(session, site))
 
 
 @router.delete("/sites/{site_uuid}", tags=["sites"], summary="Delete a site (soft)")
@@ -145,7 +153,7 @@ async def delete_site(site_uuid: UUID, session: SessionDep, actor: Writer) -> En
     site = await sites.get_site(session, actor, site_uuid)
     await sites.delete_site(session, actor, site)
     await session.commit()
-    return wrap(await site_out(session, site))
+    return wrap(await _one_site_out(session, site))
 
 
 # --- snapshots ------------------------------------------------------------------------------
@@ -164,8 +172,22 @@ def snapshot_out(snapshot: Snapshot, site_uuid: UUID, *, include_raw: bool = Fal
         processed_at=snapshot.processed_at,
         package_count=snapshot.package_count,
         result=snapshot.result or {},
-        raw=snapshot.raw if include_raw else None,
+        raw=ingest.raw_body(snapshot) if include_raw else None,
     )
+
+
+_PUSH_DESCRIPTION = """Push what a site runs. The body is one of:
+
+- `patchwatch`: `{"site": {"url", "name"?, "uuid"?}, "collected_at"?, "packages": [...]}`;
+- `drush-pm-list`: the JSON of `drush pm:list --format=json`;
+- `drush-pm-list-table`: its default table output (`text/plain`);
+- `composer-lock`: a `composer.lock` (`?include_dev=true` adds `packages-dev`).
+
+The format comes from `?format=`, else the content type (`application/vnd.patchwatch+json`,
+`application/vnd.drush.pm-list+json`, `application/vnd.composer-lock+json`, `text/plain`);
+a plain JSON body is recognised by its shape. The site comes from the key's site, the body's
+`site`, or `?site_url=`. Answers 202 at once; poll `GET /api/v1/snapshots/{uuid}`.
+"""
 
 
 @router.post(
@@ -173,11 +195,15 @@ def snapshot_out(snapshot: Snapshot, site_uuid: UUID, *, include_raw: bool = Fal
     tags=["snapshots"],
     status_code=status.HTTP_202_ACCEPTED,
     summary="Push an inventory snapshot (patchwatch JSON, composer.lock, drush pm:list)",
+    description=_PUSH_DESCRIPTION,
     openapi_extra={
         "requestBody": {
             "required": True,
             "content": {
                 "application/json": {"schema": {"type": "object"}},
+                "application/vnd.patchwatch+json": {"schema": {"type": "object"}},
+                "application/vnd.drush.pm-list+json": {"schema": {"type": "object"}},
+                "application/vnd.composer-lock+json": {"schema": {"type": "object"}},
                 "text/plain": {"schema": {"type": "string"}},
             },
         }
@@ -187,23 +213,27 @@ async def push_snapshot(
     request: Request,
     session: SessionDep,
     actor: Annotated[Principal, Depends(require("snapshots:write"))],
-    format: Annotated[str | None, Query(max_length=32)] = None,
+    format: Annotated[
+        Literal["patchwatch", "composer-lock", "drush-pm-list", "drush-pm-list-table"] | None,
+        Query(description="The body's format; by default from the content type or the body"),
+    ] = None,
+    include_dev: Annotated[bool, Query(description="composer-lock: add packages-dev")] = False,
     site_url: Annotated[str | None, Query(max_length=2048)] = None,
-    site_name: Annotated[str | None, Query(max_length=200)] = None,
-    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+    site_name: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+    idempotency_key: Annotated[
+        str | None, Header(min_length=1, max_length=200, pattern=r"^[\x21-\x7e]+$")
+    ] = None,
 ) -> Envelope[SnapshotAccepted]:
-    body = await request.body()
-    format_name = ingest.choose_format(format, request.headers.get("content-type", ""), body)
-    received = await ingest.receive_snapshot(
-        session,
-        actor,
-        body=body,
-        format_name=format_name,
-        idempotency_key=idempotency_key,
+    push = ingest.Push(
+        body=await request.body(),
+        content_type=request.headers.get("content-type", ""),
+        format=format,
+        include_dev=include_dev,
         site_url=site_url,
         site_name=site_name,
+        idempotency_key=idempotency_key,
     )
-    await session.commit()
+    received = await ingest.receive_snapshot(session, actor, push)
     if not received.duplicate:
         jobs.schedule(get_database(request), received.snapshot.id)
     return wrap(
@@ -220,8 +250,10 @@ async def push_snapshot(
 async def get_snapshot(
     snapshot_uuid: UUID,
     session: SessionDep,
-    actor: Annotated[Principal, Depends(require("snapshots:read"))],
-    include: Annotated[str | None, Query(pattern="^raw$")] = None,
+    actor: SnapshotReader,
+    include: Annotated[
+        Literal["raw"] | None, Query(description="`raw`: add the body as received")
+    ] = None,
 ) -> Envelope[SnapshotOut]:
     row = (
         await session.execute(
@@ -230,22 +262,28 @@ async def get_snapshot(
             .where(Snapshot.uuid == snapshot_uuid)
         )
     ).first()
-    if row is None or not actor.can_see_organization(row[0].organization_id):
+    if (
+        row is None
+        or not actor.can_see_organization(row[0].organization_id)
+        or (actor.site_uuid is not None and actor.site_uuid != row[1])
+    ):
         raise NotFound("There is no such snapshot.")
     return wrap(snapshot_out(row[0], row[1], include_raw=include == "raw"))
 
 
-@router.get("/sites/{site_uuid}/snapshots", tags=["snapshots"], summary="A site's snapshots")
+@router.get(
+    "/sites/{site_uuid}/snapshots", tags=["snapshots"], summary="A site's snapshots, newest first"
+)
 async def list_site_snapshots(
     site_uuid: UUID,
     request: Request,
     session: SessionDep,
     page: Page,
-    actor: Annotated[Principal, Depends(require("snapshots:read"))],
+    actor: SnapshotReader,
 ) -> ListEnvelope[SnapshotOut]:
     site = await sites.get_site(session, actor, site_uuid)
     stmt = select(Snapshot).where(Snapshot.site_id == site.id)
     rows, total = await fetch_page(
-        session, stmt, page, {"received_at": Snapshot.received_at}, [Snapshot.id.desc()]
+        session, stmt, page, SNAPSHOT_SORT, [Snapshot.received_at.desc(), Snapshot.id.desc()]
     )
     return list_envelope(request, [snapshot_out(s, site.uuid) for s in rows], total, page)

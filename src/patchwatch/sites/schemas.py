@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
@@ -32,19 +33,81 @@ class Criticality(StrEnum):
     critical = "critical"
 
 
+class WorstStatus(StrEnum):
+    security_update = "security_update"
+    revoked = "revoked"
+    unsupported = "unsupported"
+    update_available = "update_available"
+    current = "current"
+    unknown = "unknown"
+
+
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_HOST = re.compile(rf"^(?:{_LABEL}\.)*{_LABEL}\.?$")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _valid_host(host: str) -> bool:
+    if host.startswith("["):
+        return True  # an IPv6 literal; urlsplit has checked its brackets
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return False
+    return bool(_HOST.match(ascii_host))
+
+
 def normalize_url(value: str) -> str:
-    """``HTTPS://Example.org/`` -> ``https://example.org``: one spelling per site."""
-    parts = urlsplit(value.strip())
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    """``HTTPS://Example.org:443/`` -> ``https://example.org``: one spelling per site.
+
+    Lower-case scheme and host, no default port, no trailing slash, no fragment. User info is
+    refused, so that no password is ever stored (or shown) as part of a site's URL.
+    """
+    text = value.strip()
+    if any(ord(char) < 33 or ord(char) == 127 for char in text):
+        raise ValueError("must not contain spaces or control characters")
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as exc:
+        raise ValueError("must be an http:// or https:// URL with a valid host and port") from exc
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    if scheme not in _DEFAULT_PORTS or not host:
         raise ValueError("must be an http:// or https:// URL with a host")
-    host = parts.hostname.lower()
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    return urlunsplit((parts.scheme.lower(), netloc, parts.path.rstrip("/"), parts.query, ""))
+    if "@" in parts.netloc:
+        raise ValueError("must not contain a user name or password")
+    if ":" in host:
+        host = f"[{host}]"
+    if not _valid_host(host):
+        raise ValueError("has an invalid host name")
+    netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    return urlunsplit((scheme, netloc, parts.path.rstrip("/"), parts.query, ""))
+
+
+def _no_control_characters(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError("must not contain control characters")
+    return value.strip()
+
+
+def _unique(tags: list[str]) -> list[str]:
+    return list(dict.fromkeys(tags))
 
 
 SiteUrl = Annotated[str, Field(min_length=8, max_length=2048), AfterValidator(normalize_url)]
-Tag = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[\w.:/-]+$")]
-Text200 = Annotated[str, Field(max_length=200)]
+Tag = Annotated[
+    str, Field(min_length=1, max_length=64, pattern=r"\S"), AfterValidator(_no_control_characters)
+]
+Tags = Annotated[list[Tag], Field(max_length=50), AfterValidator(_unique)]
+SiteName = Annotated[
+    str, Field(min_length=1, max_length=200, pattern=r"\S"), AfterValidator(_no_control_characters)
+]
+Description = Annotated[str, Field(max_length=5000)]
+LocationPart = Annotated[
+    str, Field(min_length=1, max_length=100, pattern=r"\S"), AfterValidator(_no_control_characters)
+]
 
 
 class Input(BaseModel):
@@ -52,32 +115,43 @@ class Input(BaseModel):
 
 
 class Location(Input):
-    street: Annotated[str, Field(min_length=1, max_length=200)]
-    city: Annotated[str, Field(min_length=1, max_length=100)]
-    state: Annotated[str, Field(min_length=1, max_length=100)]
-    country: Annotated[str, Field(min_length=1, max_length=100)]
+    """A postal location: all four parts, or no location at all."""
+
+    street: Annotated[
+        str,
+        Field(min_length=1, max_length=200, pattern=r"\S"),
+        AfterValidator(_no_control_characters),
+    ]
+    city: LocationPart
+    state: LocationPart
+    country: LocationPart
 
 
 class SiteCreate(Input):
     url: SiteUrl
-    name: Annotated[str, Field(min_length=1, max_length=200)]
-    description: Annotated[str, Field(max_length=5000)] = ""
+    name: SiteName
+    description: Description = ""
     kind: Kind = Kind.drupal
     environment: Environment = Environment.production
     criticality: Criticality = Criticality.normal
-    tags: Annotated[list[Tag], Field(max_length=50)] = []
+    tags: Tags = []
     location: Location | None = None
-    organization_uuid: UUID | None = None
+    is_active: bool = True
+    organization_uuid: UUID | None = Field(
+        default=None, description="Platform admin only: the organization the site belongs to."
+    )
 
 
 class SiteUpdate(Input):
+    """Only the fields given change; ``location: null`` removes the location."""
+
     url: SiteUrl | None = None
-    name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
-    description: Annotated[str, Field(max_length=5000)] | None = None
+    name: SiteName | None = None
+    description: Description | None = None
     kind: Kind | None = None
     environment: Environment | None = None
     criticality: Criticality | None = None
-    tags: Annotated[list[Tag], Field(max_length=50)] | None = None
+    tags: Tags | None = None
     location: Location | None = None
     is_active: bool | None = None
 
@@ -96,6 +170,7 @@ class SiteOut(BaseModel):
     worst_status: str
     last_snapshot_at: datetime | None
     is_active: bool
+    is_deleted: bool
     created_at: datetime
     updated_at: datetime
     created_by: UUID | None
@@ -108,7 +183,7 @@ class SiteOut(BaseModel):
 class SnapshotSite(Input):
     url: SiteUrl | None = None
     uuid: UUID | None = None
-    name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    name: SiteName | None = None
 
     @model_validator(mode="after")
     def _one_key(self) -> SnapshotSite:
@@ -119,13 +194,17 @@ class SnapshotSite(Input):
 
 class SnapshotPackage(Input):
     ecosystem: Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[a-z0-9_.-]+$")]
-    name: Annotated[str, Field(min_length=1, max_length=255)]
-    version: Annotated[str, Field(max_length=128)] | None
+    name: Annotated[str, Field(min_length=1, max_length=255, pattern=r"^[^\x00-\x20\x7f]+$")]
+    version: (
+        Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[^\x00-\x20\x7f]+$")] | None
+    )
     type: Annotated[str, Field(max_length=32)] | None = None
     enabled: bool | None = None
 
 
 class NativeSnapshot(Input):
+    """Patchwatch's own format: ``{"site": {...}, "collected_at": ..., "packages": [...]}``."""
+
     site: SnapshotSite | None = None
     collected_at: AwareDatetime | None = None
     packages: Annotated[list[SnapshotPackage], Field(max_length=MAX_PACKAGES)]
@@ -150,7 +229,7 @@ class SnapshotOut(BaseModel):
     processed_at: datetime | None
     package_count: int | None
     result: dict[str, Any]
-    raw: Any | None = None
+    raw: Any | None = Field(default=None, description="Only with ?include=raw.")
 
 
 class InstalledPackageOut(BaseModel):

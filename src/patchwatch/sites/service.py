@@ -2,58 +2,126 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, TypeVar
 
-from sqlalchemy import Select, Text, cast, func, or_, select
+from sqlalchemy import Select, column, exists, func, or_, select, type_coerce
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from patchwatch.audit import service as audit
 from patchwatch.errors import Conflict, NotFound
+from patchwatch.identity.models import Organization
 from patchwatch.identity.principal import Principal
 from patchwatch.sites.models import Site
 from patchwatch.tenancy import scoped
 
-_LOCATION_FIELDS = ("street", "city", "state", "country")
+LOCATION_FIELDS = ("street", "city", "state", "country")
+
+
+S = TypeVar("S", bound=Select[Any])
+
+
+def _visible(stmt: S, actor: Principal) -> S:
+    """The caller's organization; a key bound to one site sees only that site."""
+    stmt = scoped(stmt.where(Site.is_deleted.is_(False)), Site.organization_id, actor)
+    if actor.site_uuid is not None:
+        stmt = stmt.where(Site.uuid == actor.site_uuid)  # type: ignore[assignment]
+    return stmt
 
 
 async def get_site(session: AsyncSession, actor: Principal, site_uuid: uuid.UUID) -> Site:
-    site = await session.scalar(
-        select(Site).where(Site.uuid == site_uuid, Site.is_deleted.is_(False))
-    )
-    if site is None or not actor.can_see_organization(site.organization_id):
+    """A site the caller may see, or ``NotFound`` (also for another organization's site)."""
+    site = await session.scalar(_visible(select(Site).where(Site.uuid == site_uuid), actor))
+    if site is None:
         raise NotFound("There is no such site.")
     return site
 
 
 async def find_site_by_url(session: AsyncSession, organization_id: int, url: str) -> Site | None:
+    """The organization's (not deleted) site with this normalised URL."""
     return await session.scalar(
-        select(Site).where(
-            Site.organization_id == organization_id, Site.url == url, Site.is_deleted.is_(False)
-        )
+        select(Site)
+        .where(Site.organization_id == organization_id, Site.url == url, Site.is_deleted.is_(False))
+        .order_by(Site.id)
+        .limit(1)
+    )
+
+
+async def organization_uuids(
+    session: AsyncSession, organization_ids: Iterable[int]
+) -> dict[int, uuid.UUID]:
+    """Organization id -> uuid, in one query (for lists of sites)."""
+    ids = set(organization_ids)
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(Organization.id, Organization.uuid).where(Organization.id.in_(ids))
+    )
+    return dict(rows.tuples().all())
+
+
+async def _lock_url(session: AsyncSession, organization_id: int, url: str) -> None:
+    """On PostgreSQL, serialise claims of one URL until commit (SQLite has one writer)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    digest = hashlib.sha256(f"site-url:{organization_id}:{url}".encode()).digest()
+    await session.execute(
+        select(func.pg_advisory_xact_lock(int.from_bytes(digest[:8], "big", signed=True)))
+    )
+
+
+def _url_taken(clash: Site) -> Conflict:
+    return Conflict(
+        "This organization already has a site with this URL.",
+        code="site_exists",
+        details=[{"field": "url", "site_uuid": str(clash.uuid)}],
     )
 
 
 async def _assert_url_free(
     session: AsyncSession, organization_id: int, url: str, site_id: int | None = None
 ) -> None:
+    await _lock_url(session, organization_id, url)
     clash = await find_site_by_url(session, organization_id, url)
     if clash is not None and clash.id != site_id:
-        raise Conflict(
-            "This organization already has a site with this URL.",
-            code="site_exists",
-            details=[{"field": "body.url", "site_uuid": str(clash.uuid)}],
+        raise _url_taken(clash)
+
+
+async def _assert_url_unique(session: AsyncSession, site: Site) -> None:
+    """After the write: a concurrent claim of the same URL that slipped through loses (409)."""
+    await session.flush()
+    clash = await session.scalar(
+        select(Site)
+        .where(
+            Site.organization_id == site.organization_id,
+            Site.url == site.url,
+            Site.is_deleted.is_(False),
+            Site.id != site.id,
         )
+        .limit(1)
+    )
+    if clash is not None:
+        raise _url_taken(clash)
 
 
 def _apply_location(site: Site, location: dict[str, Any] | None) -> None:
-    for field in _LOCATION_FIELDS:
+    for field in LOCATION_FIELDS:
         setattr(site, f"location_{field}", location.get(field) if location else None)
+
+
+def location_of(site: Site) -> dict[str, str] | None:
+    values = {field: getattr(site, f"location_{field}") for field in LOCATION_FIELDS}
+    return values if all(values.values()) else None
 
 
 async def create_site(
     session: AsyncSession, actor: Principal, organization_id: int, fields: dict[str, Any]
 ) -> Site:
+    """Add a site; its URL must be new in the organization (409 otherwise)."""
+    fields = dict(fields)
     await _assert_url_free(session, organization_id, fields["url"])
     location = fields.pop("location", None)
     site = Site(
@@ -65,7 +133,7 @@ async def create_site(
     )
     _apply_location(site, location)
     session.add(site)
-    await session.flush()
+    await _assert_url_unique(session, site)
     await audit.record(
         session,
         actor,
@@ -81,14 +149,26 @@ async def create_site(
 async def update_site(
     session: AsyncSession, actor: Principal, site: Site, changes: dict[str, Any]
 ) -> Site:
-    if "url" in changes:
+    """Change the given fields (``location: None`` removes the location)."""
+    if "url" in changes and changes["url"] != site.url:
         await _assert_url_free(session, site.organization_id, changes["url"], site.id)
-    if "location" in changes:
-        _apply_location(site, changes.pop("location"))
-    before = {key: getattr(site, key) for key in changes}
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
     for key, value in changes.items():
-        setattr(site, key, value)
+        current = location_of(site) if key == "location" else getattr(site, key)
+        if current == value:
+            continue
+        before[key], after[key] = current, value
+        if key == "location":
+            _apply_location(site, value)
+        else:
+            setattr(site, key, value)
+    if not after:
+        return site
     site.updated_by = actor.actor_uuid
+    if "url" in after:
+        await _assert_url_unique(session, site)
+    await session.flush()
     await audit.record(
         session,
         actor,
@@ -96,15 +176,17 @@ async def update_site(
         target_type="site",
         target_uuid=site.uuid,
         organization_id=site.organization_id,
-        changes={"before": before, "after": changes},
+        changes={"before": before, "after": after},
     )
     return site
 
 
 async def delete_site(session: AsyncSession, actor: Principal, site: Site) -> None:
+    """Soft delete: the site disappears from lists and its URL is free again."""
     site.is_deleted = True
     site.is_active = False
     site.updated_by = actor.actor_uuid
+    await session.flush()
     await audit.record(
         session,
         actor,
@@ -112,12 +194,26 @@ async def delete_site(session: AsyncSession, actor: Principal, site: Site) -> No
         target_type="site",
         target_uuid=site.uuid,
         organization_id=site.organization_id,
+        changes={"url": site.url},
     )
+
+
+def _has_tag(dialect: str, tag: str) -> Any:
+    """Exact membership of ``tag`` in the JSON list of tags, per dialect."""
+    if dialect == "postgresql":
+        return type_coerce(Site.tags, JSONB).contains([tag])
+    each = func.json_each(Site.tags).table_valued("value")
+    return exists(select(1).select_from(each).where(column("value") == tag))
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def sites_query(
     actor: Principal,
     *,
+    dialect: str,
     organization_id: int | None = None,
     kind: str | None = None,
     environment: str | None = None,
@@ -127,7 +223,8 @@ def sites_query(
     q: str | None = None,
     is_active: bool | None = None,
 ) -> Select[Any]:
-    stmt = scoped(select(Site).where(Site.is_deleted.is_(False)), Site.organization_id, actor)
+    """The sites the caller may see, filtered; ``q`` searches name and URL."""
+    stmt = _visible(select(Site), actor)
     filters = {
         Site.organization_id: organization_id,
         Site.kind: kind,
@@ -136,13 +233,17 @@ def sites_query(
         Site.worst_status: status,
         Site.is_active: is_active,
     }
-    for column, value in filters.items():
+    for col, value in filters.items():
         if value is not None:
-            stmt = stmt.where(column == value)
+            stmt = stmt.where(col == value)
     if tag:
-        # Tags are a short JSON list; match the quoted tag in its text form on either dialect.
-        stmt = stmt.where(cast(Site.tags, Text).contains(f'"{tag}"'))
-    if q:
-        pattern = f"%{q.lower().replace('%', '').replace('_', '')}%"
-        stmt = stmt.where(or_(func.lower(Site.name).like(pattern), Site.url.like(pattern)))
+        stmt = stmt.where(_has_tag(dialect, tag))
+    if q and q.strip():
+        pattern = f"%{_escape_like(q.strip().lower())}%"
+        stmt = stmt.where(
+            or_(
+                func.lower(Site.name).like(pattern, escape="\\"),
+                func.lower(Site.url).like(pattern, escape="\\"),
+            )
+        )
     return stmt
