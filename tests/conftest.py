@@ -106,6 +106,7 @@ def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Set
         data_dir=tmp_path_factory.mktemp("data"),
         secret_key=secrets.token_urlsafe(48),
         log_level="WARNING",
+        scheduler_enabled=False,  # tests run jobs themselves, at the moment they choose
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -20,6 +22,7 @@ from patchwatch.identity.router_apikeys import router as apikeys_router
 from patchwatch.identity.router_auth import router as auth_router
 from patchwatch.identity.router_service import router as identity_service_router
 from patchwatch.identity.throttle import LoginThrottle
+from patchwatch.jobs import scheduler
 from patchwatch.logging import configure_logging
 from patchwatch.settings import Settings, get_settings
 from patchwatch.sites import jobs as snapshot_jobs
@@ -61,9 +64,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.db = Database(settings.database_url, settings.database_replica_url)
         await _resume_pending_snapshots(app.state.db)
+        ticking = (
+            asyncio.create_task(scheduler.run_forever(app.state.db, settings))
+            if settings.scheduler_enabled
+            else None
+        )
         try:
             yield
         finally:
+            if ticking is not None:
+                ticking.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await ticking
+            await snapshot_jobs.wait_idle()
             await app.state.db.dispose()
 
     app = FastAPI(

@@ -13,6 +13,7 @@ from patchwatch.identity.models import (
     Role,
     User,
 )
+from patchwatch.jobs.models import ScheduledJob
 from patchwatch.sites.models import InstalledPackage, Site, Snapshot
 from patchwatch.status.models import SlaPolicy, VersionStatus
 
@@ -31,6 +32,7 @@ __all__ = [
     "RefreshToken",
     "Release",
     "Role",
+    "ScheduledJob",
     "Site",
     "SlaPolicy",
     "Snapshot",

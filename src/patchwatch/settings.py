@@ -44,6 +44,12 @@ class Settings(BaseSettings):
 
     password_min_length: int = Field(default=10, ge=8, le=128)
 
+    # Periodic jobs (catalog sync, SLA checks) run in the server process; off = run them with
+    # `patchwatch jobs run` from cron instead. One process at a time runs a job (a lease).
+    scheduler_enabled: bool = True
+    scheduler_tick_seconds: int = Field(default=60, ge=1, le=3600)
+    sla_check_interval_minutes: int = Field(default=15, ge=0)
+
     max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     cors_origins: Annotated[list[str], NoDecode] = []
     log_json: bool = False

@@ -99,6 +99,8 @@ class InstalledPackage(Base):
     status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     exposure_started_at: Mapped[datetime | None]
     sla_due_at: Mapped[datetime | None] = mapped_column(index=True)
+    # When `sla_breached` was emitted for the current exposure (a later exposure starts anew).
+    sla_breached_at: Mapped[datetime | None]
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (

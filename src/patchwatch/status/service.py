@@ -206,6 +206,8 @@ async def _apply(
         elif not decision.missing_security:
             exposure = None
         change["exposure_started_at"] = exposure
+        if exposure != installed.exposure_started_at:  # a new exposure may breach anew
+            change["sla_breached_at"] = None
         change["sla_due_at"] = policies.due_at(
             exposure, installed.organization_id, criticality, decision.severity
         )
@@ -236,6 +238,7 @@ async def _unversioned_to_unknown(
             missing_security=False,
             exposure_started_at=None,
             sla_due_at=None,
+            sla_breached_at=None,
         )
     )
     return int(getattr(result, "rowcount", 0) or 0)

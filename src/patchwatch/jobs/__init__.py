@@ -1,0 +1,1 @@
+"""Background work: periodic jobs (catalog sync, SLA checks) run by the scheduler."""
