@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     scheduler_enabled: bool = True
     scheduler_tick_seconds: int = Field(default=60, ge=1, le=3600)
     sla_check_interval_minutes: int = Field(default=15, ge=0)
+    # The Drupal release-history service (`patchwatch catalog sync`); a mirror works too.
+    drupal_release_history_url: str = "https://updates.drupal.org/release-history"
+    catalog_sync_interval_minutes: int = Field(default=360, ge=0)
+    catalog_sync_concurrency: int = Field(default=4, ge=1, le=32)
+    catalog_sync_timeout_seconds: float = Field(default=30, gt=0, le=600)
 
     max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     cors_origins: Annotated[list[str], NoDecode] = []

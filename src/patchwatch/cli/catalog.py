@@ -1,4 +1,4 @@
-"""`patchwatch catalog import FILE…`: load Drupal release-history feeds from files."""
+"""`patchwatch catalog import FILE…` and `catalog sync`: load Drupal release-history feeds."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ import typer
 
 from patchwatch.catalog import service as catalog
 from patchwatch.catalog.drupal_feed import FeedError, parse_release_history
+from patchwatch.catalog.sync import SyncResult, sync_drupal_catalog
 from patchwatch.cli.main import app, console, run_with_database
 from patchwatch.db import Database
+from patchwatch.settings import get_settings
 from patchwatch.status import service as status
 
 catalog_app = typer.Typer(help="The catalog of packages and releases.", no_args_is_help=True)
@@ -44,4 +46,27 @@ def import_feeds(
         console.print(f"[red]refused[/red] {line}")
     console.print(f"imported {imported} feeds; {changed} installed packages changed status")
     if refused:
+        raise typer.Exit(1)
+
+
+@catalog_app.command("sync")
+def sync(
+    project: Annotated[
+        list[str] | None, typer.Option(help="only these projects (default: every one in use)")
+    ] = None,
+) -> None:
+    """Fetch the release history of every Drupal project in use, then re-evaluate."""
+    settings = get_settings()
+
+    async def _sync(database: Database) -> SyncResult:
+        return await sync_drupal_catalog(database, settings, projects=project)
+
+    result = run_with_database(_sync)
+    for failure in result.failures:
+        console.print(f"[red]failed[/red] {failure['package']}: {failure['error']}")
+    figures = ", ".join(
+        f"{value} {name.replace('_', ' ')}" for name, value in result.figures().items()
+    )
+    console.print(f"catalog sync from {settings.drupal_release_history_url}: {figures}")
+    if result.failed:
         raise typer.Exit(1)

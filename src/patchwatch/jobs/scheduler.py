@@ -18,6 +18,7 @@ from typing import Any
 import structlog
 from sqlalchemy import or_, select, update
 
+from patchwatch.catalog.sync import sync_drupal_catalog
 from patchwatch.db import Database, insert_ignoring_conflicts, utcnow
 from patchwatch.jobs.models import ScheduledJob
 from patchwatch.settings import Settings
@@ -37,6 +38,10 @@ class Job:
     lease: timedelta = timedelta(minutes=30)
 
 
+async def _catalog_sync(database: Database, settings: Settings) -> dict[str, Any]:
+    return (await sync_drupal_catalog(database, settings)).figures()
+
+
 async def _sla_breaches(database: Database, _settings: Settings) -> dict[str, Any]:
     async with database.sessionmaker() as session:
         breached = await record_sla_breaches(session)
@@ -47,6 +52,7 @@ async def _sla_breaches(database: Database, _settings: Settings) -> dict[str, An
 def jobs(settings: Settings) -> dict[str, Job]:
     """Every periodic job, by name, with its interval from the settings (0 = off)."""
     every = {
+        "catalog-sync": (settings.catalog_sync_interval_minutes, _catalog_sync),
         "sla-breaches": (settings.sla_check_interval_minutes, _sla_breaches),
     }
     return {
