@@ -24,6 +24,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from patchwatch.catalog.models import Advisory
 from patchwatch.db import Database
 from patchwatch.identity import service as identity
 from patchwatch.identity.models import ApiKey, Organization, User
@@ -55,12 +56,13 @@ PARAMETER_KINDS = {
     "group": "group_name",
     "site_uuid": "site",
     "snapshot_uuid": "snapshot",
+    "advisory_uuid": "advisory",
 }
 # Kinds that belong to an organization: a route naming B's must refuse (404, or 401/403/405).
 OWNED_KINDS = {"organization", "user", "api_key", "login", "site", "snapshot"}
 # Platform-wide kinds (roles and groups are shared by all organizations): a route naming one may
 # answer, but never with B's data, and B's data must stay unchanged (checked at the end).
-SHARED_KINDS = {"role", "group", "group_name"}
+SHARED_KINDS = {"role", "group", "group_name", "advisory"}
 
 # Query parameter (format uuid) -> kind of B's resource.
 QUERY_KINDS = {
@@ -156,7 +158,11 @@ async def _org_b(db: Database, client: httpx.AsyncClient) -> dict[str, Any]:
     async with db.sessionmaker() as session:
         role = await identity.get_role_by_name(session, "viewer")
         group = await identity.get_group_by_name(session, "login_approvers")
+        advisory = Advisory(external_id="GHSA-shared-by-all", title="Public advisory")
+        session.add(advisory)
+        await session.commit()
     return {
+        "advisory": str(advisory.uuid),
         "organization": str(org.uuid),
         "user": str(target.uuid),
         "api_key": key["uuid"],

@@ -16,6 +16,7 @@ from patchwatch.api.health import router as health_router
 from patchwatch.api.middleware import RequestContextMiddleware
 from patchwatch.audit.router import router as audit_router
 from patchwatch.catalog.router import router as catalog_router
+from patchwatch.catalog.router_advisories import router as advisories_router
 from patchwatch.db import Database
 from patchwatch.identity.router import router as identity_router
 from patchwatch.identity.router_apikeys import router as apikeys_router
@@ -43,6 +44,7 @@ def api_router() -> APIRouter:
         sites_router,
         status_router,
         catalog_router,
+        advisories_router,
     ):
         router.include_router(module_router)
     return router

@@ -9,9 +9,10 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from patchwatch.catalog.models import Package, Release
+from patchwatch.catalog.models import Advisory, AffectedPackage, Package, Release
+from patchwatch.catalog.osv import ParsedAdvisory
 from patchwatch.db import insert_ignoring_conflicts, utcnow
-from patchwatch.status.types import FeedRelease, ProjectFeed
+from patchwatch.status.types import AdvisoryRange, FeedRelease, GenericRelease, ProjectFeed
 
 DRUPAL = "drupal"
 
@@ -173,3 +174,116 @@ async def release_dates(
         for package_id, version, released in rows.tuples()
         if (package_id, version) in wanted
     }
+
+
+async def store_advisories(session: AsyncSession, advisories: Iterable[ParsedAdvisory]) -> set[int]:
+    """Insert or replace advisories (by id) and what they affect; the affected package ids."""
+    latest: dict[str, ParsedAdvisory] = {}
+    for advisory in advisories:  # a repeated id: the most recently modified one wins
+        known = latest.get(advisory.external_id)
+        if known is None or advisory.modified_at >= known.modified_at:
+            latest[advisory.external_id] = advisory
+    package_ids: set[int] = set()
+    for advisory in latest.values():
+        row = await session.scalar(
+            select(Advisory).where(Advisory.external_id == advisory.external_id)
+        )
+        if row is None:
+            row = Advisory(external_id=advisory.external_id)
+            session.add(row)
+        else:  # the packages it affected before are re-evaluated too
+            package_ids.update(
+                await session.scalars(
+                    select(AffectedPackage.package_id).where(AffectedPackage.advisory_id == row.id)
+                )
+            )
+        row.aliases = advisory.aliases
+        row.source = "osv"
+        row.title = advisory.title
+        row.details = advisory.details
+        row.severity = advisory.severity
+        row.published_at = advisory.published_at
+        row.modified_at = advisory.modified_at
+        row.withdrawn_at = advisory.withdrawn_at
+        row.url = advisory.url
+        await session.flush()
+        await session.execute(delete(AffectedPackage).where(AffectedPackage.advisory_id == row.id))
+        merged: dict[int, AffectedPackage] = {}
+        for entry in advisory.affected:
+            package_id = (await ensure_packages(session, entry.ecosystem, [entry.name]))[entry.name]
+            target = merged.get(package_id)
+            if target is None:
+                merged[package_id] = AffectedPackage(
+                    advisory_id=row.id,
+                    advisory_uuid=row.uuid,
+                    package_id=package_id,
+                    ranges=entry.ranges,
+                    versions=entry.versions,
+                    fixed_versions=entry.fixed_versions,
+                )
+            else:  # one package named twice in `affected`: one row, all ranges
+                target.ranges = [*target.ranges, *entry.ranges]
+                target.versions = [*target.versions, *entry.versions]
+                target.fixed_versions = [*target.fixed_versions, *entry.fixed_versions]
+        session.add_all(merged.values())
+        package_ids.update(merged)
+    await session.flush()
+    return package_ids
+
+
+async def advisory_ranges(
+    session: AsyncSession, package_ids: Iterable[int]
+) -> dict[int, list[AdvisoryRange]]:
+    """The advisory ranges of these packages, as the status engine reads them."""
+    ids = set(package_ids)
+    ranges: dict[int, list[AdvisoryRange]] = {package_id: [] for package_id in ids}
+    rows = await session.execute(
+        select(AffectedPackage, Advisory.external_id, Advisory.severity, Advisory.withdrawn_at)
+        .join(Advisory, Advisory.id == AffectedPackage.advisory_id)
+        .where(AffectedPackage.package_id.in_(ids))
+        .order_by(AffectedPackage.package_id, Advisory.external_id)
+    )
+    for affected, external_id, severity, withdrawn_at in rows.tuples():
+        entries = affected.ranges or [{"type": "ECOSYSTEM", "events": []}]
+        for number, entry in enumerate(entries):
+            ranges[affected.package_id].append(
+                AdvisoryRange(
+                    advisory_id=external_id,
+                    events=tuple(
+                        (kind, str(value))
+                        for event in entry.get("events", [])
+                        for kind, value in event.items()
+                    ),
+                    # Listed versions belong to the entry, not to each range: once is enough.
+                    versions=tuple(affected.versions) if number == 0 else (),
+                    severity=severity,
+                    range_type=str(entry.get("type", "ECOSYSTEM")),
+                    withdrawn=withdrawn_at is not None,
+                )
+            )
+    return ranges
+
+
+async def generic_releases(
+    session: AsyncSession, package_ids: Iterable[int]
+) -> dict[int, list[GenericRelease]]:
+    """Known releases of non-Drupal packages: the catalog's, plus versions named in advisories."""
+    ids = set(package_ids)
+    known: dict[int, dict[str, GenericRelease]] = {package_id: {} for package_id in ids}
+    rows = await session.execute(
+        select(Release.package_id, Release.version, Release.released_at, Release.is_revoked).where(
+            Release.package_id.in_(ids)
+        )
+    )
+    for package_id, version, released_at, revoked in rows.tuples():
+        date = int(released_at.timestamp()) if released_at else None
+        known[package_id][version] = GenericRelease(version, date, bool(revoked))
+    fixes = await session.execute(
+        select(AffectedPackage.package_id, AffectedPackage.fixed_versions).where(
+            AffectedPackage.package_id.in_(ids)
+        )
+    )
+    for package_id, fixed_versions in fixes.tuples():
+        for version in fixed_versions or []:
+            known[package_id].setdefault(version, GenericRelease(version))
+    return {package_id: list(versions.values()) for package_id, versions in known.items()}

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from patchwatch.catalog import osv
 from patchwatch.catalog import service as catalog
 from patchwatch.catalog.drupal_feed import FeedError, parse_release_history
 from patchwatch.catalog.sync import SyncResult, sync_drupal_catalog
@@ -70,3 +71,29 @@ def sync(
     console.print(f"catalog sync from {settings.drupal_release_history_url}: {figures}")
     if result.failed:
         raise typer.Exit(1)
+
+
+@catalog_app.command("import-osv")
+def import_osv(
+    files: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False, readable=True)],
+) -> None:
+    """Import OSV advisories (.json documents or lists, or .zip files of them), then
+    re-evaluate the fleet. All or nothing: one refused file stores nothing."""
+    try:
+        advisories = [a for path in files for a in osv.parse(path.read_bytes(), str(path))]
+    except osv.OsvError as exc:
+        console.print(f"[red]refused[/red] {exc}")
+        raise typer.Exit(1) from exc
+
+    async def _import(database: Database) -> tuple[int, int]:
+        async with database.sessionmaker() as session:
+            package_ids = await catalog.store_advisories(session, advisories)
+            result = await status.reevaluate_packages(session, package_ids)
+            await session.commit()
+        return len(package_ids), result.changed
+
+    packages, changed = run_with_database(_import)
+    console.print(
+        f"imported {len({a.external_id for a in advisories})} advisories about {packages} "
+        f"packages; {changed} installed packages changed status"
+    )

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from packaging.utils import canonicalize_name
 from pydantic import ValidationError
 
 from patchwatch.errors import Invalid
@@ -137,6 +138,15 @@ def parse(format_name: str, body: Any) -> Inventory:
 # --- patchwatch ----------------------------------------------------------------------------
 
 
+def _canonical_name(ecosystem: str, name: str) -> str:
+    """The name as the catalog and advisories spell it (PyPI: PEP 503, ``Jinja2`` -> ``jinja2``)."""
+    if ecosystem in ("drupal", "composer"):
+        return name.lower()
+    if ecosystem == "pypi":
+        return canonicalize_name(name)
+    return name
+
+
 def parse_native(body: Any) -> Inventory:
     try:
         snapshot = NativeSnapshot.model_validate(body)
@@ -147,7 +157,7 @@ def parse_native(body: Any) -> Inventory:
     packages = (
         InventoryPackage(
             p.ecosystem,
-            p.name.lower() if p.ecosystem in ("drupal", "composer") else p.name,
+            _canonical_name(p.ecosystem, p.name),
             p.version,
             p.type,
             p.enabled,

@@ -7,6 +7,7 @@ exposure and SLA deadlines, is set-based: a bounded number of statements, never 
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,9 +23,15 @@ from patchwatch.db import utcnow
 from patchwatch.events.models import OutboxEvent
 from patchwatch.sites.models import InstalledPackage, Site
 from patchwatch.status.drupal import decide_drupal
+from patchwatch.status.generic import decide_from_advisories, severity_rank
 from patchwatch.status.models import VersionStatus
 from patchwatch.status.sla import DEFAULT_SEVERITY, load_policies
-from patchwatch.status.types import Decision, PackageStatus
+from patchwatch.status.types import (
+    AdvisoryRange,
+    Decision,
+    GenericRelease,
+    ProjectFeed,
+)
 
 # Worst first: what a site's badge shows. A missing security release counts as security_update.
 STATUS_RANK = {
@@ -45,10 +52,51 @@ class ReevaluationResult:
     events: int
 
 
-def _decide(ecosystem: str, feed: Any, version: str | None) -> Decision:
+def _decide(
+    ecosystem: str,
+    feed: ProjectFeed | None,
+    releases: list[GenericRelease],
+    advisories: list[AdvisoryRange],
+    version: str | None,
+) -> Decision:
     if ecosystem == catalog.DRUPAL:
         return decide_drupal(feed, version)
-    return Decision(PackageStatus.unknown, reason="No release data for this ecosystem yet")
+    return decide_from_advisories(ecosystem, version, releases, advisories)
+
+
+_LEGACY_PREFIX = re.compile(r"^\d+\.x-")
+
+
+def _drupal_key(version: str) -> str:
+    """A Drupal version in the form advisories (composer) use: ``8.x-1.2`` -> ``1.2.0``."""
+    core, _, suffix = _LEGACY_PREFIX.sub("", version).partition("-")
+    parts = [*core.split("."), "0", "0"][:3] if core.count(".") < 2 else core.split(".")
+    return ".".join(parts) + (f"-{suffix}" if suffix else "")
+
+
+def _severity(
+    ecosystem: str, decision: Decision, advisories: list[AdvisoryRange], version: str
+) -> str | None:
+    """How urgent the missing security release is: the worst advisory that says so."""
+    if not decision.missing_security:
+        return None
+    if ecosystem != catalog.DRUPAL:
+        return decision.severity or DEFAULT_SEVERITY
+    fixes = {_drupal_key(v) for v in decision.security_updates}
+    installed = _drupal_key(version)
+    named = [
+        a.severity
+        for a in advisories
+        if not a.withdrawn
+        and a.severity
+        and (
+            any(kind == "fixed" and _drupal_key(value) in fixes for kind, value in a.events)
+            or installed in {_drupal_key(v) for v in a.versions}
+        )
+    ]
+    if not named:  # a Drupal security release without an advisory
+        return DEFAULT_SEVERITY
+    return max(named, key=severity_rank)
 
 
 async def compute_version_statuses(session: AsyncSession, pairs: Iterable[tuple[int, str]]) -> int:
@@ -66,9 +114,18 @@ async def compute_version_statuses(session: AsyncSession, pairs: Iterable[tuple[
         .tuples()
         .all()
     )
-    feeds = await catalog.feeds_for(session, package_ids)
+    drupal_ids = {p for p in package_ids if ecosystems[p] == catalog.DRUPAL}
+    feeds = await catalog.feeds_for(session, drupal_ids)
+    releases = await catalog.generic_releases(session, package_ids - drupal_ids)
+    advisories = await catalog.advisory_ranges(session, package_ids)
     decisions = {
-        (package_id, version): _decide(ecosystems[package_id], feeds[package_id], version)
+        (package_id, version): _decide(
+            ecosystems[package_id],
+            feeds.get(package_id),
+            releases.get(package_id, []),
+            advisories[package_id],
+            version,
+        )
         for package_id, version in wanted
     }
     fix_pairs = {
@@ -90,7 +147,9 @@ async def compute_version_statuses(session: AsyncSession, pairs: Iterable[tuple[
                 "latest_version": decision.latest_version,
                 "security_updates": list(decision.security_updates),
                 "reason": decision.reason,
-                "severity": DEFAULT_SEVERITY if decision.missing_security else None,
+                "severity": _severity(
+                    ecosystems[package_id], decision, advisories[package_id], version
+                ),
                 "missing_security": decision.missing_security,
                 "fix_published_at": dates.get((package_id, first_fix)) if first_fix else None,
                 "computed_at": now,
@@ -171,6 +230,7 @@ async def _apply(
         func.coalesce(InstalledPackage.latest_version, "")
         != func.coalesce(VersionStatus.latest_version, ""),
         func.coalesce(InstalledPackage.reason, "") != func.coalesce(VersionStatus.reason, ""),
+        func.coalesce(InstalledPackage.severity, "") != func.coalesce(VersionStatus.severity, ""),
     )
     rows = (
         await session.execute(
