@@ -54,9 +54,13 @@ async def test_nothing_breaches_before_the_deadline(
 async def test_a_breach_is_reported_once_with_what_a_consumer_needs(
     client: httpx.AsyncClient, db: Database
 ) -> None:
-    core, _ = await _insecure_core(client, db)
+    core, key = await _insecure_core(client, db)
+    summary = (await client.get("/api/v1/fleet/summary", headers=key)).json()["data"]
+    assert summary["overdue"] == 0 and summary["missing_security"] == 1
     due = datetime.fromisoformat(core["sla_due_at"])
     assert await _breaches(db, due + timedelta(hours=1)) == 1
+    summary = (await client.get("/api/v1/fleet/summary", headers=key)).json()["data"]
+    assert summary["overdue"] == 1  # the job keeps the summary's overdue count
     assert await _breaches(db, due + timedelta(days=3)) == 0  # still the same exposure
     [event] = await _breach_events(db)
     assert event.payload["package"] == "drupal" and event.payload["version"] == "8.0.0"

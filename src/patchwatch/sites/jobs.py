@@ -269,8 +269,9 @@ async def apply_inventory(
     await session.flush()
     await status.refresh_site(session, site.id, seen_at=seen_at)
     if not wanted:
-        # Nothing left to rank: the status recompute only ranks sites that have packages.
-        site.worst_status = "unknown"
+        # Nothing left to count: the status recompute only sees sites that have packages.
+        for column, value in status.EMPTY_SUMMARY.items():
+            setattr(site, column, value)
     return {
         "added": len(inserts),
         "updated": sum(1 for change in changes if "version" in change),

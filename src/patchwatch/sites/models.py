@@ -42,6 +42,17 @@ class Site(IdMixin, TimestampMixin, Base):
     updated_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     # Read model kept by the status recompute: the worst status of the site's packages.
     worst_status: Mapped[str] = mapped_column(String(24), default="unknown", index=True)
+    # The rest of the read model behind the fleet summary: how many installed packages of each
+    # status, missing a security release, past their SLA deadline, and the oldest exposure.
+    packages_current: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    packages_update_available: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    packages_security_update: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    packages_revoked: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    packages_unsupported: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    packages_unknown: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    packages_missing_security: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    packages_overdue: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    oldest_exposure_at: Mapped[datetime | None] = mapped_column(index=True)
     last_snapshot_at: Mapped[datetime | None]
     # Drupal: the newest datestamp of the site's extensions (dev installs compare against it).
     drupal_datestamp: Mapped[int | None] = mapped_column(Integer)

@@ -1,7 +1,8 @@
 """SLA breaches: an exposure past its deadline becomes one `sla_breached` event.
 
 Set-based, run by the scheduler: one query finds the exposures past their deadline that have no
-breach recorded, one update marks them, one insert writes their events. The status recompute
+breach recorded, one update marks them, one insert writes their events, and the sites concerned
+get their overdue counters (the fleet summary's read model) refreshed. The status recompute
 clears the mark whenever an exposure ends or starts anew, so a new exposure can breach again.
 """
 
@@ -18,6 +19,7 @@ from patchwatch.catalog.models import Package
 from patchwatch.db import utcnow
 from patchwatch.events.models import OutboxEvent
 from patchwatch.sites.models import InstalledPackage, Site
+from patchwatch.status.service import refresh_site_summaries
 
 _BATCH = 5000
 
@@ -26,11 +28,13 @@ async def record_sla_breaches(session: AsyncSession, now: datetime | None = None
     """Mark every exposure past its SLA deadline and emit its `sla_breached` event (once)."""
     now = now or utcnow()
     total = 0
+    sites: set[int] = set()
     while True:
         rows = (
             await session.execute(
                 select(
                     InstalledPackage.id,
+                    InstalledPackage.site_id,
                     InstalledPackage.organization_id,
                     InstalledPackage.version,
                     InstalledPackage.severity,
@@ -54,16 +58,22 @@ async def record_sla_breaches(session: AsyncSession, now: datetime | None = None
             )
         ).all()
         if not rows:
-            return total
+            break
         await session.execute(
             update(InstalledPackage), [{"id": row.id, "sla_breached_at": now} for row in rows]
         )
         await session.execute(insert(OutboxEvent), [_event(row, now) for row in rows])
         total += len(rows)
+        sites.update(row.site_id for row in rows)
+    ordered = sorted(sites)
+    for start in range(0, len(ordered), 1000):  # their overdue counters
+        chunk = ordered[start : start + 1000]
+        await refresh_site_summaries(session, InstalledPackage.site_id.in_(chunk), now=now)
+    return total
 
 
 def _event(row: Any, now: datetime) -> dict[str, Any]:
-    site_uuid, package_name = row[8], row[9]
+    site_uuid, package_name = row[9], row[10]
     return {
         "uuid": uuid.uuid4(),
         "event_type": "sla_breached",

@@ -20,6 +20,7 @@ from patchwatch.identity.principal import Principal
 from patchwatch.sites import service as sites
 from patchwatch.sites.models import InstalledPackage, Site
 from patchwatch.sites.schemas import InstalledPackageOut
+from patchwatch.status.service import COUNTED_STATUSES
 from patchwatch.status.types import PackageStatus
 from patchwatch.tenancy import scoped
 
@@ -150,60 +151,72 @@ class FleetSummary(BaseModel):
 
 @router.get("/fleet/summary", summary="The fleet at a glance")
 async def fleet_summary(session: SessionDep, actor: Reader) -> Envelope[FleetSummary]:
-    live_sites = scoped(
-        select(Site.id).where(Site.is_deleted.is_(False)), Site.organization_id, actor
-    ).scalar_subquery()
-    by_site = dict(
+    """Read from the per-site read model (kept by the status recompute and the SLA job), so it
+    costs one pass over the sites, never over their installed packages."""
+    live = scoped(select(Site).where(Site.is_deleted.is_(False)), Site.organization_id, actor)
+    sub = live.subquery()
+    by_site: dict[str, int] = dict(
         (
             await session.execute(
-                select(Site.worst_status, func.count())
-                .where(Site.id.in_(live_sites))
-                .group_by(Site.worst_status)
+                select(sub.c.worst_status, func.count()).group_by(sub.c.worst_status)
             )
         )
         .tuples()
         .all()
     )
-    installed = select(InstalledPackage).where(InstalledPackage.site_id.in_(live_sites))
-    sub = installed.subquery()
-    by_status: dict[str, int] = dict(
-        (await session.execute(select(sub.c.status, func.count()).group_by(sub.c.status)))
-        .tuples()
-        .all()
-    )
-    missing = await session.scalar(
-        select(func.count()).select_from(sub).where(sub.c.missing_security.is_(True))
-    )
-    overdue = await session.scalar(
-        select(func.count()).select_from(sub).where(sub.c.sla_due_at < utcnow())
-    )
-    oldest_row = (
+    counted = [f"packages_{name}" for name in COUNTED_STATUSES]
+    totals = (
         await session.execute(
-            _rows(
-                installed.where(InstalledPackage.exposure_started_at.is_not(None)).order_by(
-                    InstalledPackage.exposure_started_at
-                )
-            ).limit(1)
+            select(
+                *(func.coalesce(func.sum(sub.c[column]), 0) for column in counted),
+                func.coalesce(func.sum(sub.c.packages_missing_security), 0),
+                func.coalesce(func.sum(sub.c.packages_overdue), 0),
+            )
         )
-    ).first()
-    oldest = None
-    if oldest_row is not None:
-        item, package, _, site_uuid, site_name = oldest_row
-        oldest = OldestExposure(
-            site_uuid=site_uuid,
-            site_name=site_name,
-            package=package,
-            version=item.version,
-            exposure_started_at=item.exposure_started_at,
-            sla_due_at=item.sla_due_at,
-        )
+    ).one()
+    by_status = dict(zip(COUNTED_STATUSES, totals[: len(counted)], strict=True))
+    oldest = await _oldest_exposure(session, live)
     return wrap(
         FleetSummary(
             sites=sum(by_site.values()),
             sites_by_worst_status={s.value: by_site.get(s.value, 0) for s in PackageStatus},
-            installed_by_status={s.value: by_status.get(s.value, 0) for s in PackageStatus},
-            missing_security=int(missing or 0),
-            overdue=int(overdue or 0),
+            installed_by_status={s.value: int(by_status.get(s.value, 0)) for s in PackageStatus},
+            missing_security=int(totals[-2]),
+            overdue=int(totals[-1]),
             oldest_exposure=oldest,
         )
+    )
+
+
+async def _oldest_exposure(session: SessionDep, live: Select[Any]) -> OldestExposure | None:
+    site = await session.scalar(
+        live.where(Site.oldest_exposure_at.is_not(None))
+        .order_by(Site.oldest_exposure_at, Site.id)
+        .limit(1)
+    )
+    if site is None:
+        return None
+    row = (
+        await session.execute(
+            select(InstalledPackage, Package.name)
+            .join(Package, Package.id == InstalledPackage.package_id)
+            .where(
+                InstalledPackage.site_id == site.id,
+                InstalledPackage.missing_security.is_(True),
+                InstalledPackage.exposure_started_at.is_not(None),
+            )
+            .order_by(InstalledPackage.exposure_started_at, InstalledPackage.id)
+            .limit(1)
+        )
+    ).first()
+    if row is None:
+        return None
+    item, package = row
+    return OldestExposure(
+        site_uuid=site.uuid,
+        site_name=site.name,
+        package=package,
+        version=item.version,
+        exposure_started_at=item.exposure_started_at,
+        sla_due_at=item.sla_due_at,
     )

@@ -43,6 +43,7 @@ STATUS_RANK = {
     "unknown": 1,
 }
 RANK_STATUS = {rank: status for status, rank in STATUS_RANK.items()}
+COUNTED_STATUSES = tuple(STATUS_RANK)  # each has a ``sites.packages_<status>`` counter
 
 
 @dataclass(frozen=True)
@@ -249,7 +250,7 @@ async def _apply(
     ).all()
     unknown_rows = await _unversioned_to_unknown(session, where, now)
     if not rows:
-        await _refresh_worst_status(session, where)
+        await refresh_site_summaries(session, where)
         return ReevaluationResult(versions=0, changed=unknown_rows, events=0)
     policies = await load_policies(session, {row[0].organization_id for row in rows})
     updates: list[dict[str, Any]] = []
@@ -281,7 +282,7 @@ async def _apply(
         await session.execute(update(InstalledPackage), updates[start : start + 1000])
     if events:
         await session.execute(insert(OutboxEvent), events)
-    await _refresh_worst_status(session, where)
+    await refresh_site_summaries(session, where)
     return ReevaluationResult(versions=0, changed=len(updates) + unknown_rows, events=len(events))
 
 
@@ -348,20 +349,51 @@ def _event(
     }
 
 
-async def _refresh_worst_status(session: AsyncSession, where: ColumnElement[bool]) -> None:
-    """Recompute ``sites.worst_status`` of the sites touched by ``where`` (one aggregate query)."""
+async def refresh_site_summaries(
+    session: AsyncSession, where: ColumnElement[bool], *, now: datetime | None = None
+) -> None:
+    """Recompute the read model on ``sites`` (worst status, counters, oldest exposure) of the
+    sites touched by ``where``, in one aggregate query and one bulk update."""
     site_ids = select(InstalledPackage.site_id).where(where).distinct().scalar_subquery()
     rank = case(
         (InstalledPackage.missing_security.is_(True), STATUS_RANK["security_update"]),
         else_=case(STATUS_RANK, value=InstalledPackage.status, else_=1),
     )
+
+    def count(condition: ColumnElement[bool]) -> Any:
+        return func.sum(case((condition, 1), else_=0))
+
+    missing = InstalledPackage.missing_security.is_(True)
     rows = await session.execute(
-        select(InstalledPackage.site_id, func.max(rank))
+        select(
+            InstalledPackage.site_id,
+            func.max(rank),
+            *(count(InstalledPackage.status == name) for name in COUNTED_STATUSES),
+            count(missing),
+            count(and_(missing, InstalledPackage.sla_due_at < (now or utcnow()))),
+            func.min(case((missing, InstalledPackage.exposure_started_at))),
+        )
         .where(InstalledPackage.site_id.in_(site_ids))
         .group_by(InstalledPackage.site_id)
     )
-    worst = [
-        {"id": site_id, "worst_status": RANK_STATUS[value]} for site_id, value in rows.tuples()
-    ]
-    if worst:
-        await session.execute(update(Site), worst)
+    summaries = []
+    for site_id, worst, *counts, missing_count, overdue, oldest in rows.tuples():
+        summary: dict[str, Any] = {"id": site_id, "worst_status": RANK_STATUS[worst]}
+        for name, n in zip(COUNTED_STATUSES, counts, strict=True):
+            summary[f"packages_{name}"] = int(n or 0)
+        summary.update(
+            packages_missing_security=int(missing_count or 0),
+            packages_overdue=int(overdue or 0),
+            oldest_exposure_at=oldest,
+        )
+        summaries.append(summary)
+    for start in range(0, len(summaries), 1000):
+        await session.execute(update(Site), summaries[start : start + 1000])
+
+
+# The read model of a site without packages.
+EMPTY_SUMMARY: dict[str, Any] = {
+    "worst_status": "unknown",
+    **{f"packages_{name}": 0 for name in (*COUNTED_STATUSES, "missing_security", "overdue")},
+    "oldest_exposure_at": None,
+}
