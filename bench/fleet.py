@@ -256,9 +256,12 @@ async def build_fleet(db: Database, universe: Universe, sites: int, seed: int) -
                     )
             for part in _chunks(len(installed_rows), 5000):
                 await session.execute(
-                    insert(InstalledPackage), installed_rows[part.start : part.stop]
+                    insert(InstalledPackage.__table__), installed_rows[part.start : part.stop]
                 )
             await session.commit()
+    async with db.sessionmaker() as session:  # the per-site read model, as processing keeps it
+        await status.refresh_site_summaries(session, InstalledPackage.organization_id == org.id)
+        await session.commit()
     return {
         "organization_uuid": str(org.uuid),
         "site_uuids": site_uuids,

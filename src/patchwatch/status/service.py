@@ -12,9 +12,20 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, and_, case, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    and_,
+    bindparam,
+    case,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from patchwatch.catalog import service as catalog
@@ -156,21 +167,51 @@ async def compute_version_statuses(session: AsyncSession, pairs: Iterable[tuple[
                 "computed_at": now,
             }
         )
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        await session.execute(
-            delete(VersionStatus).where(
-                or_(
-                    *(
-                        and_(VersionStatus.package_id == p, VersionStatus.version == v)
-                        for p, v in chunk
-                    )
-                )
-            )
-        )
-    for start in range(0, len(rows), 1000):
-        await session.execute(insert(VersionStatus), rows[start : start + 1000])
+    await _store_decisions(session, package_ids, rows)
     return len(rows)
+
+
+_DECIDED = (
+    "status",
+    "recommended_version",
+    "latest_version",
+    "security_updates",
+    "reason",
+    "severity",
+    "missing_security",
+    "fix_published_at",
+)
+
+
+async def _store_decisions(
+    session: AsyncSession, package_ids: set[int], rows: list[dict[str, Any]]
+) -> None:
+    """Insert the new decisions and update the changed ones; unchanged rows are not written."""
+    table = cast(Table, VersionStatus.__table__)
+    stored: dict[tuple[int, str], Any] = {}
+    ordered = sorted(package_ids)
+    for start in range(0, len(ordered), 500):
+        result = await session.execute(
+            select(table).where(table.c.package_id.in_(ordered[start : start + 500]))
+        )
+        stored.update({(row.package_id, row.version): row for row in result})
+    inserts, updates = [], []
+    for row in rows:
+        known = stored.get((row["package_id"], row["version"]))
+        if known is None:
+            inserts.append(row)
+        elif any(getattr(known, name) != row[name] for name in _DECIDED):
+            updates.append({"_id": known.id, **{name: row[name] for name in _DECIDED}})
+    for start in range(0, len(inserts), 1000):
+        await session.execute(insert(table), inserts[start : start + 1000])
+    if updates:
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("_id"))
+            .values({name: bindparam(name) for name in (*_DECIDED, "computed_at")})
+        )
+        now = utcnow()
+        await session.execute(statement, [{**u, "computed_at": now} for u in updates])
 
 
 async def _pairs_in_use(session: AsyncSession, where: ColumnElement[bool]) -> set[tuple[int, str]]:
@@ -222,29 +263,50 @@ _COPIED = (
 async def _apply(
     session: AsyncSession, where: ColumnElement[bool], *, now: datetime
 ) -> ReevaluationResult:
-    """Copy decisions onto the installed packages they differ from; events for what changed."""
+    """Copy decisions onto the installed packages they differ from; events for what changed.
+
+    Plain column rows in, one executemany UPDATE out: no ORM objects for what may be hundreds
+    of thousands of rows after a security release of a popular module.
+    """
+    installed = InstalledPackage
     differs = or_(
-        InstalledPackage.status != VersionStatus.status,
-        InstalledPackage.missing_security != VersionStatus.missing_security,
-        func.coalesce(InstalledPackage.recommended_version, "")
+        installed.status != VersionStatus.status,
+        installed.missing_security != VersionStatus.missing_security,
+        func.coalesce(installed.recommended_version, "")
         != func.coalesce(VersionStatus.recommended_version, ""),
-        func.coalesce(InstalledPackage.latest_version, "")
+        func.coalesce(installed.latest_version, "")
         != func.coalesce(VersionStatus.latest_version, ""),
-        func.coalesce(InstalledPackage.reason, "") != func.coalesce(VersionStatus.reason, ""),
-        func.coalesce(InstalledPackage.severity, "") != func.coalesce(VersionStatus.severity, ""),
+        func.coalesce(installed.reason, "") != func.coalesce(VersionStatus.reason, ""),
+        func.coalesce(installed.severity, "") != func.coalesce(VersionStatus.severity, ""),
     )
     rows = (
         await session.execute(
-            select(InstalledPackage, VersionStatus, Site.criticality, Site.uuid, Package.name)
+            select(
+                installed.id,
+                installed.site_id,
+                installed.organization_id,
+                installed.version,
+                installed.status.label("old_status"),
+                installed.missing_security.label("old_missing_security"),
+                installed.status_changed_at,
+                installed.exposure_started_at,
+                installed.version_seen_at,
+                installed.sla_breached_at,
+                *(getattr(VersionStatus, name) for name in _COPIED),
+                VersionStatus.fix_published_at,
+                Site.criticality,
+                Site.uuid.label("site_uuid"),
+                Package.name.label("package_name"),
+            )
             .join(
                 VersionStatus,
                 and_(
-                    VersionStatus.package_id == InstalledPackage.package_id,
-                    VersionStatus.version == InstalledPackage.version,
+                    VersionStatus.package_id == installed.package_id,
+                    VersionStatus.version == installed.version,
                 ),
             )
-            .join(Site, Site.id == InstalledPackage.site_id)
-            .join(Package, Package.id == InstalledPackage.package_id)
+            .join(Site, Site.id == installed.site_id)
+            .join(Package, Package.id == installed.package_id)
             .where(where, differs)
         )
     ).all()
@@ -252,38 +314,52 @@ async def _apply(
     if not rows:
         await refresh_site_summaries(session, where)
         return ReevaluationResult(versions=0, changed=unknown_rows, events=0)
-    policies = await load_policies(session, {row[0].organization_id for row in rows})
+    policies = await load_policies(session, {row.organization_id for row in rows})
     updates: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
-    for installed, decision, criticality, site_uuid, package_name in rows:
-        change: dict[str, Any] = {"id": installed.id}
-        change.update({name: getattr(decision, name) for name in _COPIED})
-        if installed.status != decision.status:
-            change["status_changed_at"] = now
-        exposure = installed.exposure_started_at
-        if decision.missing_security and not installed.missing_security:
-            starts = [t for t in (decision.fix_published_at, installed.version_seen_at) if t]
+    for row in rows:
+        change: dict[str, Any] = {"_id": row.id, **{name: getattr(row, name) for name in _COPIED}}
+        change["status_changed_at"] = now if row.old_status != row.status else row.status_changed_at
+        exposure = row.exposure_started_at
+        if row.missing_security and not row.old_missing_security:
+            starts = [t for t in (row.fix_published_at, row.version_seen_at) if t]
             exposure = max(starts) if starts else now
-        elif not decision.missing_security:
+        elif not row.missing_security:
             exposure = None
         change["exposure_started_at"] = exposure
-        if exposure != installed.exposure_started_at:  # a new exposure may breach anew
-            change["sla_breached_at"] = None
+        # A new exposure may breach anew.
+        unchanged = exposure == row.exposure_started_at
+        change["sla_breached_at"] = row.sla_breached_at if unchanged else None
         change["sla_due_at"] = policies.due_at(
-            exposure, installed.organization_id, criticality, decision.severity
+            exposure, row.organization_id, row.criticality, row.severity
         )
         updates.append(change)
-        event_type = _event_type(installed, decision)
+        event_type = _event_type(row)
         if event_type:
-            events.append(
-                _event(event_type, installed, decision, site_uuid, package_name, change, now)
-            )
-    for start in range(0, len(updates), 1000):
-        await session.execute(update(InstalledPackage), updates[start : start + 1000])
-    if events:
-        await session.execute(insert(OutboxEvent), events)
-    await refresh_site_summaries(session, where)
+            events.append(_event(event_type, row, change, now))
+    table = cast(Table, InstalledPackage.__table__)
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("_id"))
+        .values({name: bindparam(name) for name in updates[0] if name != "_id"})
+    )
+    for start in range(0, len(updates), 5000):
+        await session.execute(statement, updates[start : start + 5000])
+    outbox = cast(Table, OutboxEvent.__table__)
+    for start in range(0, len(events), 5000):
+        await session.execute(insert(outbox), events[start : start + 5000])
+    if unknown_rows:
+        await refresh_site_summaries(session, where)
+    else:  # only the sites whose packages changed
+        await _refresh_sites(session, {row.site_id for row in rows})
     return ReevaluationResult(versions=0, changed=len(updates) + unknown_rows, events=len(events))
+
+
+async def _refresh_sites(session: AsyncSession, site_ids: set[int]) -> None:
+    ordered = sorted(site_ids)
+    for start in range(0, len(ordered), 2000):
+        chunk = ordered[start : start + 2000]
+        await refresh_site_summaries(session, InstalledPackage.site_id.in_(chunk))
 
 
 async def _unversioned_to_unknown(
@@ -305,25 +381,17 @@ async def _unversioned_to_unknown(
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def _event_type(installed: InstalledPackage, decision: VersionStatus) -> str | None:
-    if decision.missing_security and not installed.missing_security:
+def _event_type(row: Any) -> str | None:
+    if row.missing_security and not row.old_missing_security:
         return "security_update_detected"
-    if installed.missing_security and not decision.missing_security:
+    if row.old_missing_security and not row.missing_security:
         return "security_update_resolved"
-    if decision.status == "update_available" and installed.status != "update_available":
+    if row.status == "update_available" and row.old_status != "update_available":
         return "update_available"
     return None
 
 
-def _event(
-    event_type: str,
-    installed: InstalledPackage,
-    decision: VersionStatus,
-    site_uuid: uuid.UUID,
-    package_name: str,
-    change: dict[str, Any],
-    now: datetime,
-) -> dict[str, Any]:
+def _event(event_type: str, row: Any, change: dict[str, Any], now: datetime) -> dict[str, Any]:
     def iso(value: datetime | None) -> str | None:
         return value.isoformat() if value else None
 
@@ -332,17 +400,18 @@ def _event(
         "event_type": event_type,
         "version": 1,
         "aggregate_type": "site",
-        "aggregate_uuid": site_uuid,
-        "organization_id": installed.organization_id,
+        "aggregate_uuid": row.site_uuid,
+        "organization_id": row.organization_id,
         "occurred_at": now,
+        "published_at": None,
         "payload": {
-            "site_uuid": str(site_uuid),
-            "package": package_name,
-            "version": installed.version,
-            "status": decision.status,
-            "recommended_version": decision.recommended_version,
-            "security_updates": list(decision.security_updates),
-            "severity": decision.severity,
+            "site_uuid": str(row.site_uuid),
+            "package": row.package_name,
+            "version": row.version,
+            "status": row.status,
+            "recommended_version": row.recommended_version,
+            "security_updates": list(row.security_updates),
+            "severity": row.severity,
             "exposure_started_at": iso(change.get("exposure_started_at")),
             "sla_due_at": iso(change.get("sla_due_at")),
         },
