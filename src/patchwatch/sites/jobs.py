@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+import weakref
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -20,6 +21,7 @@ from typing import Any
 import structlog
 from sqlalchemy import ColumnElement, and_, delete, false, insert, or_, select, update
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from patchwatch.catalog import service as catalog
@@ -38,6 +40,20 @@ _ATTEMPTS = 3
 _INTERNAL = "Internal error while processing (%s); see the server log."
 _site_locks: dict[int, tuple[asyncio.Lock, int]] = {}
 _background: set[asyncio.Task[None]] = set()
+# Snapshots processed at the same time by one process: a burst of pushes queues here instead of
+# taking every connection of the pool (the pushes themselves need connections too).
+CONCURRENT_PROCESSING = 4
+_gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _gate() -> asyncio.Semaphore:
+    loop = asyncio.get_running_loop()
+    gate = _gates.get(loop)
+    if gate is None:
+        gate = _gates[loop] = asyncio.Semaphore(CONCURRENT_PROCESSING)
+    return gate
 
 
 @asynccontextmanager
@@ -88,6 +104,11 @@ async def resume_pending(database: Database) -> int:
 
 async def process_snapshot(database: Database, snapshot_id: int) -> None:
     """Process one snapshot; on any error roll back and mark it ``failed`` with the reason."""
+    async with _gate():
+        await _process_one(database, snapshot_id)
+
+
+async def _process_one(database: Database, snapshot_id: int) -> None:
     async with database.sessionmaker() as session:
         site_id = await session.scalar(
             select(Snapshot.site_id).where(
@@ -103,12 +124,13 @@ async def process_snapshot(database: Database, snapshot_id: int) -> None:
                     await _process(session, snapshot_id)
                     await session.commit()
                 return
-            except OperationalError:
+            except (OperationalError, PoolTimeout):
                 if attempt == _ATTEMPTS:
                     log.exception("snapshot_failed", snapshot_id=snapshot_id)
-                    await _mark_failed(database, snapshot_id, _INTERNAL % "OperationalError")
+                    await _mark_failed(database, snapshot_id, _INTERNAL % "database busy")
                     return
-                # A busy or locked database (SQLite's single writer): try again shortly.
+                # A busy or locked database (SQLite's single writer), or no free connection in
+                # the pool: try again shortly.
                 await asyncio.sleep(0.2 * attempt)
             except DomainError as exc:
                 await _mark_failed(database, snapshot_id, exc.message)
