@@ -112,13 +112,14 @@ def patchwatch(env: dict[str, str], *args: str) -> None:
 
 
 @contextmanager
-def running_server(target: Target) -> Iterator[str]:
-    """`patchwatch serve` (one uvicorn process) on a free loopback port; its base URL."""
+def running_server(target: Target, workers: int = 1) -> Iterator[str]:
+    """`patchwatch serve` (``workers`` uvicorn processes) on a free loopback port; its URL."""
     port = _free_port()
     log_path = Path(tempfile.gettempdir()) / f"pw-bench-server-{port}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [PATCHWATCH, "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [PATCHWATCH, "serve", "--host", "127.0.0.1", "--port", str(port)]
+            + (["--workers", str(workers)] if workers > 1 else []),
             env=target.env,
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -91,6 +91,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--reads", type=int, default=500, help="requests per read figure (500)")
     parser.add_argument("--read-clients", type=int, default=10, help="concurrent readers (10)")
     parser.add_argument("--max-seconds", type=float, default=600, help="time bound per phase")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="API processes (PostgreSQL only; default 1)"
+    )
     parser.add_argument("--seed", type=int, default=20261122)
 
 
@@ -251,7 +254,6 @@ async def build_fleet(db: Database, universe: Universe, sites: int, seed: int) -
                             "status_changed_at": seen,
                             "exposure_started_at": exposure,
                             "sla_due_at": exposure + timedelta(days=7) if exposure else None,
-                            "last_seen_at": seen,
                         }
                     )
             for part in _chunks(len(installed_rows), 5000):
@@ -282,7 +284,13 @@ def _push_body(universe: Universe, site_no: int, site_uuid: str, seed: int) -> d
         "site": {"uuid": site_uuid},
         "collected_at": datetime.now(UTC).isoformat(),
         "packages": [
-            {"ecosystem": ECOSYSTEM, "name": name, "version": version, "type": "module"}
+            {
+                "ecosystem": ECOSYSTEM,
+                "name": name,
+                "version": version,
+                "type": "module",
+                "enabled": True,
+            }
             for name, version in packages.items()
         ],
     }
@@ -464,7 +472,7 @@ def run_one(args: argparse.Namespace, sites: int) -> None:
                 f"{sites} sites x {PER_SITE} packages in {fleet['seconds']:.1f} s",
             )
         )
-        with running_server(target) as base:
+        with running_server(target, args.workers) as base:
 
             async def over_http() -> list[tuple[str, str]]:
                 db = Database(target.url)
@@ -483,7 +491,8 @@ def run_one(args: argparse.Namespace, sites: int) -> None:
                 await db.dispose()
 
         rows.append(asyncio.run(whole()))
-    print_table(f"fleet of {sites} sites on {target.kind} — one API process; {context}", rows)
+    processes = "one API process" if args.workers == 1 else f"{args.workers} API processes"
+    print_table(f"fleet of {sites} sites on {target.kind} — {processes}; {context}", rows)
 
 
 def run(args: argparse.Namespace) -> None:

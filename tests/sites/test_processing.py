@@ -97,6 +97,7 @@ async def test_a_new_version_restarts_version_seen_but_not_first_seen(
     key = await agent(client, db)
     first = await push(client, key, native(("drupal", "10.1.0"), ("token", "8.x-1.17")))
     before = await inventory(db, first["site_uuid"])
+    reported = (await site_row(db, first["site_uuid"])).last_snapshot_at
     second = await push(client, key, native(("drupal", "10.1.1"), ("token", "8.x-1.17")))
     assert second["result"] == {"added": 0, "updated": 1, "removed": 0, "unknown_versions": 0}
     after = await inventory(db, first["site_uuid"])
@@ -104,7 +105,9 @@ async def test_a_new_version_restarts_version_seen_but_not_first_seen(
     assert after["drupal"].first_seen_at == before["drupal"].first_seen_at
     assert after["drupal"].version_seen_at > before["drupal"].version_seen_at
     assert after["token"].version_seen_at == before["token"].version_seen_at
-    assert after["token"].last_seen_at > before["token"].last_seen_at
+    assert after["token"].id == before["token"].id  # the same row, not replaced
+    # When the site last reported its packages: every package present was in that report.
+    assert (await site_row(db, first["site_uuid"])).last_snapshot_at > reported
 
 
 async def test_type_and_enabled_follow_the_latest_snapshot(
@@ -143,7 +146,8 @@ async def test_processing_twice_changes_nothing(client: httpx.AsyncClient, db: D
     assert snapshot_id is not None
     await jobs.process_snapshot(db, snapshot_id)
     after = await inventory(db, snapshot["site_uuid"])
-    assert after["drupal"].last_seen_at == before["drupal"].last_seen_at
+    assert after["drupal"].version_seen_at == before["drupal"].version_seen_at
+    assert after["drupal"].status_changed_at == before["drupal"].status_changed_at
     assert (await snapshot_row(db, snapshot_id)).processed_at is not None
 
 

@@ -16,10 +16,21 @@ from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import structlog
-from sqlalchemy import ColumnElement, and_, delete, false, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    false,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -121,7 +132,7 @@ async def _process_one(database: Database, snapshot_id: int) -> None:
         for attempt in range(1, _ATTEMPTS + 1):
             try:
                 async with database.sessionmaker() as session:
-                    await _process(session, snapshot_id)
+                    await _process(session, snapshot_id, site_id)
                     await session.commit()
                 return
             except (OperationalError, PoolTimeout):
@@ -174,8 +185,7 @@ async def _newer_applied(session: AsyncSession, snapshot: Snapshot) -> uuid.UUID
     )
 
 
-async def _process(session: AsyncSession, snapshot_id: int) -> None:
-    site_id = await session.scalar(select(Snapshot.site_id).where(Snapshot.id == snapshot_id))
+async def _process(session: AsyncSession, snapshot_id: int, site_id: int) -> None:
     # The site row lock serialises processing of one site across processes (PostgreSQL).
     site = await session.scalar(select(Site).where(Site.id == site_id).with_for_update())
     snapshot = await session.scalar(
@@ -197,6 +207,26 @@ async def _process(session: AsyncSession, snapshot_id: int) -> None:
     snapshot.result = {**result, "unknown_versions": inventory.unknown_versions}
 
 
+async def _existing(session: AsyncSession, site_id: int) -> dict[tuple[str, str], Any]:
+    """The site's installed packages by (ecosystem, name), with what a snapshot may change."""
+    rows = await session.execute(
+        select(
+            InstalledPackage.id,
+            InstalledPackage.package_id,
+            Package.ecosystem,
+            Package.name,
+            InstalledPackage.version,
+            InstalledPackage.package_type,
+            InstalledPackage.enabled,
+            InstalledPackage.version_seen_at,
+            InstalledPackage.missing_security,
+        )
+        .join(Package, Package.id == InstalledPackage.package_id)
+        .where(InstalledPackage.site_id == site_id)
+    )
+    return {(row.ecosystem, row.name): row for row in rows}
+
+
 async def _package_ids(
     session: AsyncSession, packages: list[formats.InventoryPackage]
 ) -> dict[tuple[str, str], int]:
@@ -210,6 +240,18 @@ async def _package_ids(
     return ids
 
 
+def _change(row: Any, package: formats.InventoryPackage, seen_at: datetime) -> dict[str, Any]:
+    """The new values of an installed package reported differently (all columns: one shape)."""
+    return {
+        "_id": row.id,
+        "version": package.version,
+        "package_type": package.package_type,
+        "enabled": package.enabled,
+        # A new version restarts the clock of "since when is this version installed".
+        "version_seen_at": seen_at if row.version != package.version else row.version_seen_at,
+    }
+
+
 async def apply_inventory(
     session: AsyncSession,
     site: Site,
@@ -219,76 +261,51 @@ async def apply_inventory(
 ) -> dict[str, int]:
     """Make the site's installed packages match the inventory, in a few set-based statements.
 
-    One SELECT of what is there; bulk INSERT of the new, UPDATE of the changed (a new version
-    restarts ``version_seen_at``), one UPDATE of ``last_seen_at``, DELETE of the absent; then
-    the status module recomputes statuses, exposure and deadlines of the site.
+    One SELECT of what is there; bulk INSERT of the new (their catalog packages created as
+    needed), one executemany UPDATE of the changed, DELETE of the absent; a package reported as
+    before is not written. Then the status module recomputes statuses, exposure and deadlines.
     """
-    ids = await _package_ids(session, packages)
-    wanted = {ids[(p.ecosystem, p.name)]: p for p in packages}
-    existing = {
-        row.package_id: row
-        for row in (
-            await session.execute(
-                select(
-                    InstalledPackage.id,
-                    InstalledPackage.package_id,
-                    InstalledPackage.version,
-                    InstalledPackage.package_type,
-                    InstalledPackage.enabled,
-                    InstalledPackage.missing_security,
-                ).where(InstalledPackage.site_id == site.id)
-            )
-        ).all()
-    }
-    inserts: list[dict[str, Any]] = []
-    changes: list[dict[str, Any]] = []
-    for package_id, package in wanted.items():
-        row = existing.get(package_id)
-        if row is None:
-            inserts.append(
-                {
-                    "site_id": site.id,
-                    "organization_id": site.organization_id,
-                    "package_id": package_id,
-                    "version": package.version,
-                    "package_type": package.package_type,
-                    "enabled": package.enabled,
-                    "first_seen_at": seen_at,
-                    "version_seen_at": seen_at,
-                    "last_seen_at": seen_at,
-                }
-            )
-            continue
-        change: dict[str, Any] = {}
-        if row.version != package.version:
-            change.update(version=package.version, version_seen_at=seen_at)
-        if row.package_type != package.package_type:
-            change["package_type"] = package.package_type
-        if row.enabled != package.enabled:
-            change["enabled"] = package.enabled
-        if change:
-            changes.append({"id": row.id, **change})
-    removed = [row for package_id, row in existing.items() if package_id not in wanted]
+    wanted = {(p.ecosystem, p.name): p for p in packages}
+    existing = await _existing(session, site.id)
+    new = [package for key, package in wanted.items() if key not in existing]
+    ids = await _package_ids(session, new)
+    inserts = [
+        {
+            "site_id": site.id,
+            "organization_id": site.organization_id,
+            "package_id": ids[(package.ecosystem, package.name)],
+            "version": package.version,
+            "package_type": package.package_type,
+            "enabled": package.enabled,
+            "first_seen_at": seen_at,
+            "version_seen_at": seen_at,
+        }
+        for package in new
+    ]
+    changes = [
+        _change(row, package, seen_at)
+        for key, row in existing.items()
+        if (package := wanted.get(key)) is not None
+        and (row.version, row.package_type, row.enabled)
+        != (package.version, package.package_type, package.enabled)
+    ]
+    removed = [row for key, row in existing.items() if key not in wanted]
+    table = cast(Table, InstalledPackage.__table__)
     for start in range(0, len(inserts), _CHUNK):
-        await session.execute(insert(InstalledPackage), inserts[start : start + _CHUNK])
-    if changes:  # ORM bulk UPDATE by primary key, grouped by the columns that change
-        await session.execute(update(InstalledPackage), changes)
-    if existing:
-        await session.execute(
-            update(InstalledPackage)
-            .where(InstalledPackage.site_id == site.id)
-            .values(last_seen_at=seen_at)
+        await session.execute(insert(table), inserts[start : start + _CHUNK])
+    if changes:
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("_id"))
+            .values({name: bindparam(name) for name in changes[0] if name != "_id"})
         )
+        await session.execute(statement, changes)
     if removed:
         await _resolve_removed(session, site, removed, seen_at)
         removed_ids = [row.id for row in removed]
         for start in range(0, len(removed_ids), _CHUNK):
-            await session.execute(
-                delete(InstalledPackage).where(
-                    InstalledPackage.id.in_(removed_ids[start : start + _CHUNK])
-                )
-            )
-    await session.flush()
+            chunk = removed_ids[start : start + _CHUNK]
+            await session.execute(delete(table).where(table.c.id.in_(chunk)))
     await status.refresh_site(session, site.id, seen_at=seen_at)
     if not wanted:
         # Nothing left to count: the status recompute only sees sites that have packages.
@@ -296,7 +313,11 @@ async def apply_inventory(
             setattr(site, column, value)
     return {
         "added": len(inserts),
-        "updated": sum(1 for change in changes if "version" in change),
+        "updated": sum(
+            1
+            for key, row in existing.items()
+            if key in wanted and row.version != wanted[key].version
+        ),
         "removed": len(removed),
     }
 

@@ -112,7 +112,6 @@ class InstalledPackage(Base):
     sla_due_at: Mapped[datetime | None] = mapped_column(index=True)
     # When `sla_breached` was emitted for the current exposure (a later exposure starts anew).
     sla_breached_at: Mapped[datetime | None]
-    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (
         UniqueConstraint("site_id", "package_id"),

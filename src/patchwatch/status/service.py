@@ -224,16 +224,30 @@ async def _pairs_in_use(session: AsyncSession, where: ColumnElement[bool]) -> se
 
 
 async def refresh_site(session: AsyncSession, site_id: int, *, seen_at: datetime) -> int:
-    """Give a site's installed packages their status, exposure and deadline (after a snapshot)."""
-    where = InstalledPackage.site_id == site_id
-    pairs = await _pairs_in_use(session, where)
-    known = await session.execute(
-        select(VersionStatus.package_id, VersionStatus.version).where(
-            VersionStatus.package_id.in_({p for p, _ in pairs} or {-1})
+    """Give a site's installed packages their status, exposure and deadline (after a snapshot).
+
+    Versions never decided before (usually none: a fleet runs the same versions) are decided
+    first; then the decisions are copied onto the rows they differ from.
+    """
+    undecided = await session.execute(
+        select(InstalledPackage.package_id, InstalledPackage.version)
+        .outerjoin(
+            VersionStatus,
+            and_(
+                VersionStatus.package_id == InstalledPackage.package_id,
+                VersionStatus.version == InstalledPackage.version,
+            ),
+        )
+        .where(
+            InstalledPackage.site_id == site_id,
+            InstalledPackage.version.is_not(None),
+            VersionStatus.id.is_(None),
         )
     )
-    missing = pairs - set(known.tuples())
-    await compute_version_statuses(session, missing)
+    missing = {(package_id, version) for package_id, version in undecided.tuples() if version}
+    if missing:
+        await compute_version_statuses(session, missing)
+    where = InstalledPackage.site_id == site_id
     return (await _apply(session, where, now=seen_at)).changed
 
 
@@ -447,7 +461,7 @@ async def refresh_site_summaries(
     )
     summaries = []
     for site_id, worst, *counts, missing_count, overdue, oldest in rows.tuples():
-        summary: dict[str, Any] = {"id": site_id, "worst_status": RANK_STATUS[worst]}
+        summary: dict[str, Any] = {"_id": site_id, "worst_status": RANK_STATUS[worst]}
         for name, n in zip(COUNTED_STATUSES, counts, strict=True):
             summary[f"packages_{name}"] = int(n or 0)
         summary.update(
@@ -456,8 +470,16 @@ async def refresh_site_summaries(
             oldest_exposure_at=oldest,
         )
         summaries.append(summary)
+    if not summaries:
+        return
+    table = cast(Table, Site.__table__)
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("_id"))
+        .values({name: bindparam(name) for name in summaries[0] if name != "_id"})
+    )
     for start in range(0, len(summaries), 1000):
-        await session.execute(update(Site), summaries[start : start + 1000])
+        await session.execute(statement, summaries[start : start + 1000])
 
 
 # The read model of a site without packages.
