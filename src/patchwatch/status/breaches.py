@@ -19,7 +19,7 @@ from patchwatch.catalog.models import Package
 from patchwatch.db import utcnow
 from patchwatch.events.models import OutboxEvent
 from patchwatch.sites.models import InstalledPackage, Site
-from patchwatch.status.service import refresh_site_summaries
+from patchwatch.status.service import summarize_sites
 
 _BATCH = 5000
 
@@ -65,10 +65,7 @@ async def record_sla_breaches(session: AsyncSession, now: datetime | None = None
         await session.execute(insert(OutboxEvent), [_event(row, now) for row in rows])
         total += len(rows)
         sites.update(row.site_id for row in rows)
-    ordered = sorted(sites)
-    for start in range(0, len(ordered), 1000):  # their overdue counters
-        chunk = ordered[start : start + 1000]
-        await refresh_site_summaries(session, InstalledPackage.site_id.in_(chunk), now=now)
+    await summarize_sites(session, sites, now=now)  # their overdue counters
     return total
 
 

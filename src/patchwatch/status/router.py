@@ -155,34 +155,34 @@ async def fleet_summary(session: SessionDep, actor: Reader) -> Envelope[FleetSum
     costs one pass over the sites, never over their installed packages."""
     live = scoped(select(Site).where(Site.is_deleted.is_(False)), Site.organization_id, actor)
     sub = live.subquery()
-    by_site: dict[str, int] = dict(
-        (
-            await session.execute(
-                select(sub.c.worst_status, func.count()).group_by(sub.c.worst_status)
-            )
-        )
-        .tuples()
-        .all()
+    counted = [
+        *(f"packages_{name}" for name in COUNTED_STATUSES),
+        "packages_missing_security",
+        "packages_overdue",
+    ]
+    # One pass over the sites: per worst status, how many sites and their counters' sums.
+    rows = await session.execute(
+        select(
+            sub.c.worst_status,
+            func.count(),
+            *(func.coalesce(func.sum(sub.c[column]), 0) for column in counted),
+        ).group_by(sub.c.worst_status)
     )
-    counted = [f"packages_{name}" for name in COUNTED_STATUSES]
-    totals = (
-        await session.execute(
-            select(
-                *(func.coalesce(func.sum(sub.c[column]), 0) for column in counted),
-                func.coalesce(func.sum(sub.c.packages_missing_security), 0),
-                func.coalesce(func.sum(sub.c.packages_overdue), 0),
-            )
-        )
-    ).one()
-    by_status = dict(zip(COUNTED_STATUSES, totals[: len(counted)], strict=True))
+    by_site: dict[str, int] = {}
+    totals = dict.fromkeys(counted, 0)
+    for worst, site_count, *sums in rows.tuples():
+        by_site[worst] = int(site_count)
+        for column, value in zip(counted, sums, strict=True):
+            totals[column] += int(value)
+    by_status = {name: totals[f"packages_{name}"] for name in COUNTED_STATUSES}
     oldest = await _oldest_exposure(session, live)
     return wrap(
         FleetSummary(
             sites=sum(by_site.values()),
             sites_by_worst_status={s.value: by_site.get(s.value, 0) for s in PackageStatus},
             installed_by_status={s.value: int(by_status.get(s.value, 0)) for s in PackageStatus},
-            missing_security=int(totals[-2]),
-            overdue=int(totals[-1]),
+            missing_security=totals["packages_missing_security"],
+            overdue=totals["packages_overdue"],
             oldest_exposure=oldest,
         )
     )

@@ -248,7 +248,8 @@ async def refresh_site(session: AsyncSession, site_id: int, *, seen_at: datetime
     if missing:
         await compute_version_statuses(session, missing)
     where = InstalledPackage.site_id == site_id
-    return (await _apply(session, where, now=seen_at)).changed
+    # The site's counters change also when packages came or went without a status change.
+    return (await _apply(session, where, now=seen_at, summarize={site_id})).changed
 
 
 async def reevaluate_packages(
@@ -275,7 +276,11 @@ _COPIED = (
 
 
 async def _apply(
-    session: AsyncSession, where: ColumnElement[bool], *, now: datetime
+    session: AsyncSession,
+    where: ColumnElement[bool],
+    *,
+    now: datetime,
+    summarize: set[int] | None = None,
 ) -> ReevaluationResult:
     """Copy decisions onto the installed packages they differ from; events for what changed.
 
@@ -324,10 +329,12 @@ async def _apply(
             .where(where, differs)
         )
     ).all()
-    unknown_rows = await _unversioned_to_unknown(session, where, now)
+    unknown_sites = await _unversioned_to_unknown(session, where, now)
+    # The read model of every site whose packages changed (and of those the caller names).
+    touched = {row.site_id for row in rows} | set(unknown_sites) | (summarize or set())
     if not rows:
-        await refresh_site_summaries(session, where)
-        return ReevaluationResult(versions=0, changed=unknown_rows, events=0)
+        await summarize_sites(session, touched)
+        return ReevaluationResult(versions=0, changed=len(unknown_sites), events=0)
     policies = await load_policies(session, {row.organization_id for row in rows})
     updates: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
@@ -362,23 +369,16 @@ async def _apply(
     outbox = cast(Table, OutboxEvent.__table__)
     for start in range(0, len(events), 5000):
         await session.execute(insert(outbox), events[start : start + 5000])
-    if unknown_rows:
-        await refresh_site_summaries(session, where)
-    else:  # only the sites whose packages changed
-        await _refresh_sites(session, {row.site_id for row in rows})
-    return ReevaluationResult(versions=0, changed=len(updates) + unknown_rows, events=len(events))
-
-
-async def _refresh_sites(session: AsyncSession, site_ids: set[int]) -> None:
-    ordered = sorted(site_ids)
-    for start in range(0, len(ordered), 2000):
-        chunk = ordered[start : start + 2000]
-        await refresh_site_summaries(session, InstalledPackage.site_id.in_(chunk))
+    await summarize_sites(session, touched)
+    return ReevaluationResult(
+        versions=0, changed=len(updates) + len(unknown_sites), events=len(events)
+    )
 
 
 async def _unversioned_to_unknown(
     session: AsyncSession, where: ColumnElement[bool], now: datetime
-) -> int:
+) -> list[int]:
+    """Packages reported without a version are ``unknown``; the sites of those that changed."""
     result = await session.execute(
         update(InstalledPackage)
         .where(where, InstalledPackage.version.is_(None), InstalledPackage.status != "unknown")
@@ -391,8 +391,9 @@ async def _unversioned_to_unknown(
             sla_due_at=None,
             sla_breached_at=None,
         )
+        .returning(InstalledPackage.site_id)
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return list(result.scalars())
 
 
 def _event_type(row: Any) -> str | None:
@@ -435,9 +436,23 @@ def _event(event_type: str, row: Any, change: dict[str, Any], now: datetime) -> 
 async def refresh_site_summaries(
     session: AsyncSession, where: ColumnElement[bool], *, now: datetime | None = None
 ) -> None:
-    """Recompute the read model on ``sites`` (worst status, counters, oldest exposure) of the
-    sites touched by ``where``, in one aggregate query and one bulk update."""
-    site_ids = select(InstalledPackage.site_id).where(where).distinct().scalar_subquery()
+    """Recompute the read model of every site that has installed packages matching ``where``."""
+    site_ids = await session.scalars(select(InstalledPackage.site_id).where(where).distinct())
+    await summarize_sites(session, set(site_ids), now=now)
+
+
+async def summarize_sites(
+    session: AsyncSession, site_ids: Iterable[int], *, now: datetime | None = None
+) -> None:
+    """Recompute the read model on ``sites`` (worst status, counters, oldest exposure) of these
+    sites: an aggregate query and a bulk update per 1,000 sites. The ids are given as a list,
+    never as a subquery: the planner then reads just their rows through the site index."""
+    ordered = sorted(set(site_ids))
+    for start in range(0, len(ordered), 1000):
+        await _summarize(session, ordered[start : start + 1000], now or utcnow())
+
+
+async def _summarize(session: AsyncSession, site_ids: list[int], now: datetime) -> None:
     rank = case(
         (InstalledPackage.missing_security.is_(True), STATUS_RANK["security_update"]),
         else_=case(STATUS_RANK, value=InstalledPackage.status, else_=1),
@@ -453,7 +468,7 @@ async def refresh_site_summaries(
             func.max(rank),
             *(count(InstalledPackage.status == name) for name in COUNTED_STATUSES),
             count(missing),
-            count(and_(missing, InstalledPackage.sla_due_at < (now or utcnow()))),
+            count(and_(missing, InstalledPackage.sla_due_at < now)),
             func.min(case((missing, InstalledPackage.exposure_started_at))),
         )
         .where(InstalledPackage.site_id.in_(site_ids))
