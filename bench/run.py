@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/run.py identity [--postgres URL] [--logins 200] [--requests 5000]
     .venv/bin/python bench/run.py fleet [--postgres URL] [--sites 1000 10000] [--snapshots 500]
+    .venv/bin/python bench/run.py imports [--postgres URL] [--rows 100000] [--skip-xlsx]
     .venv/bin/python bench/run.py            # identity, then fleet at 1,000 sites, on SQLite
 
 Each run makes a fresh database (SQLite in a temporary folder, or a new database on the
@@ -18,6 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import fleet
+import imports
 
 import identity
 
@@ -27,7 +29,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     suites = parser.add_subparsers(dest="suite")
-    for name, module in (("identity", identity), ("fleet", fleet)):
+    for name, module in (("identity", identity), ("fleet", fleet), ("imports", imports)):
         sub = suites.add_parser(name, help=(module.__doc__ or "").splitlines()[0])
         sub.add_argument(
             "--postgres",
@@ -41,7 +43,7 @@ def main() -> None:
         for name, module in (("identity", identity), ("fleet", fleet)):
             module.run(parser.parse_args([name]))
         return
-    {"identity": identity, "fleet": fleet}[args.suite].run(args)
+    {"identity": identity, "fleet": fleet, "imports": imports}[args.suite].run(args)
 
 
 if __name__ == "__main__":

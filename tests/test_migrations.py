@@ -103,3 +103,55 @@ def test_secret_key_is_required_outside_the_embedded_default(
     monkeypatch.delenv(missing, raising=False)
     with pytest.raises(ValueError, match="SECRET_KEY is required"):
         Settings(database_url="postgresql+asyncpg://x@127.0.0.1/db")
+
+
+async def _role_permissions(url: str) -> dict[str, list[str]]:
+    from sqlalchemy import select
+
+    from patchwatch.identity.models import Role
+
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as conn:
+            rows = await conn.execute(select(Role.name, Role.permissions))
+            return {name: sorted(permissions) for name, permissions in rows.tuples()}
+    finally:
+        await engine.dispose()
+
+
+async def test_0005_adds_patching_permissions_to_built_in_roles_and_keeps_custom_changes(
+    scratch_url: str,
+) -> None:
+    from sqlalchemy import update
+
+    from patchwatch.db import make_sessionmaker
+    from patchwatch.identity import service as identity
+    from patchwatch.identity.models import Role
+
+    await asyncio.to_thread(migrate.upgrade, scratch_url, "0004")
+    engine = make_engine(scratch_url)
+    async with make_sessionmaker(engine)() as session:
+        await identity.ensure_builtins(session)  # as an installation made before 0005 has them
+        await session.commit()
+    new_areas = ("patching:", "cycles:", "maintenance:", "imports:")
+    async with engine.begin() as conn:
+        for name, permissions in (await _role_permissions(scratch_url)).items():
+            old = [p for p in permissions if not p.startswith(new_areas)]
+            await conn.execute(update(Role).where(Role.name == name).values(permissions=old))
+        # A platform admin had taken snapshots:write away from engineers; that choice stays.
+        await conn.execute(
+            update(Role)
+            .where(Role.name == "engineer")
+            .values(permissions=["catalog:read", "sites:read", "snapshots:read"])
+        )
+    await engine.dispose()
+    before = await _role_permissions(scratch_url)
+    assert "patching:read" not in before["viewer"]  # the pre-0005 roles do not have it
+    await asyncio.to_thread(migrate.upgrade, scratch_url)
+    after = await _role_permissions(scratch_url)
+    assert "maintenance:request" in after["requester"] and "patching:read" in after["viewer"]
+    assert {"cycles:write", "imports:write", "maintenance:decide"} <= set(after["manager"])
+    assert "snapshots:write" not in after["engineer"]
+    assert "patching:write" in after["engineer"]
+    await asyncio.to_thread(migrate.downgrade, scratch_url, "0004")
+    assert await _role_permissions(scratch_url) == before

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -29,6 +30,7 @@ from patchwatch.db import Database
 from patchwatch.identity import service as identity
 from patchwatch.identity.models import ApiKey, Organization, User
 from patchwatch.identity.permissions import PERMISSIONS, PLATFORM_ADMIN
+from patchwatch.patching.models import Cycle, MaintenanceRequest, PatchRun
 from patchwatch.sites.models import InstalledPackage, Site, Snapshot
 from tests.factories import (
     key_headers,
@@ -57,9 +59,24 @@ PARAMETER_KINDS = {
     "site_uuid": "site",
     "snapshot_uuid": "snapshot",
     "advisory_uuid": "advisory",
+    "request_uuid": "maintenance_request",
+    "run_uuid": "patch_run",
+    "cycle_uuid": "cycle",
+    "import_uuid": "import",
 }
 # Kinds that belong to an organization: a route naming B's must refuse (404, or 401/403/405).
-OWNED_KINDS = {"organization", "user", "api_key", "login", "site", "snapshot"}
+OWNED_KINDS = {
+    "organization",
+    "user",
+    "api_key",
+    "login",
+    "site",
+    "snapshot",
+    "maintenance_request",
+    "patch_run",
+    "cycle",
+    "import",
+}
 # Platform-wide kinds (roles and groups are shared by all organizations): a route naming one may
 # answer, but never with B's data, and B's data must stay unchanged (checked at the end).
 SHARED_KINDS = {"role", "group", "group_name", "advisory"}
@@ -70,6 +87,7 @@ QUERY_KINDS = {
     "actor_uuid": "user",
     "target_uuid": "user",
     "site_uuid": "site",
+    "cycle_uuid": "cycle",
 }
 
 # Request-body field (format uuid, at the top level) -> kind of B's resource.
@@ -77,7 +95,12 @@ BODY_KINDS = {
     "organization_uuid": "organization",
     "site_uuid": "site",
     "user_uuid": "user",
+    "cycle_uuid": "cycle",
+    "maintenance_request_uuid": "maintenance_request",
 }
+# Stands for A's own site in BASE_BODIES (filled in once A exists).
+A_SITE = "<A's site>"
+_a_site: dict[str, str] = {}
 
 # Valid bodies, so that a refusal proves tenancy rather than a validation error. Routes with a
 # path parameter and a request body need one here (the test says so when one is missing).
@@ -91,12 +114,30 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/user/authn/{login}"): {"password": "whatever it is, wrong"},
     ("get", "/user/authn/{login}"): {"password": "whatever it is, wrong"},
     ("patch", "/api/v1/sites/{site_uuid}"): {"name": "Hijacked"},
+    ("patch", "/api/v1/patch-runs/{run_uuid}"): {"log": "hijacked"},
+    ("patch", "/api/v1/cycles/{cycle_uuid}"): {"name": "Hijacked"},
+    ("post", "/api/v1/maintenance-requests/{request_uuid}/accept"): {"reason": "hijacked"},
+    ("post", "/api/v1/maintenance-requests/{request_uuid}/reject"): {"reason": "hijacked"},
 }
+# A window that is valid whenever the test runs (it must start in the future).
+_WINDOW_START = (datetime.now(UTC) + timedelta(days=30)).isoformat()
 # Minimal valid bodies for routes whose body names a resource (the named field is added).
 BASE_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("post", "/api/v1/api-keys"): {"name": "hijack", "permissions": ["sites:read"]},
     ("post", "/api/v1/users"): {"login": "hijacker", "email": "hijacker@example.org"},
     ("post", "/api/v1/sites"): {"url": "https://hijack.example.org", "name": "Hijack"},
+    ("post", "/api/v1/patch-runs"): {"site_uuid": A_SITE},
+    ("post", "/api/v1/cycles"): {
+        "name": "Hijack",
+        "starts_at": "2026-01-01T00:00:00Z",
+        "deadline": "2099-01-01T00:00:00Z",
+    },
+    ("post", "/api/v1/maintenance-requests"): {
+        "topic": "Hijack",
+        "starts_at": _WINDOW_START,
+        "duration_minutes": 60,
+        "contact_email": "hijack@example.org",
+    },
 }
 
 # Answers that name B's resource and are still safe, with why.
@@ -155,6 +196,42 @@ async def _org_b(db: Database, client: httpx.AsyncClient) -> dict[str, Any]:
     assert pushed.status_code == 202, pushed.text
     snapshot = pushed.json()["data"]
     assert (await poll_snapshot(client, headers, snapshot["uuid"]))["status"] == "processed"
+    booked = await client.post(
+        "/api/v1/maintenance-requests",
+        headers=headers,
+        json={
+            "site_uuid": site["uuid"],
+            "topic": "B private maintenance topic",
+            "starts_at": _WINDOW_START,
+            "duration_minutes": 60,
+            "contact_email": "b-ops@example.org",
+        },
+    )
+    assert booked.status_code == 201, booked.text
+    maintenance_request = booked.json()["data"]
+    run = await client.post(
+        "/api/v1/patch-runs",
+        headers=headers,
+        json={"site_uuid": site["uuid"], "status": "running", "log": "B private run log"},
+    )
+    assert run.status_code == 201, run.text
+    cycle = await client.post(
+        "/api/v1/cycles",
+        headers=headers,
+        json={
+            "name": "B private cycle",
+            "starts_at": "2026-01-01T00:00:00Z",
+            "deadline": "2099-01-01T00:00:00Z",
+        },
+    )
+    assert cycle.status_code == 201, cycle.text
+    imported = await client.post(
+        "/api/v1/imports",
+        headers=headers,
+        data={"kind": "sites", "dry_run": "true"},
+        files={"file": ("b-private-import.csv", b"url\nhttps://b-import.example.org\n")},
+    )
+    assert imported.status_code == 201, imported.text
     async with db.sessionmaker() as session:
         role = await identity.get_role_by_name(session, "viewer")
         group = await identity.get_group_by_name(session, "login_approvers")
@@ -172,6 +249,10 @@ async def _org_b(db: Database, client: httpx.AsyncClient) -> dict[str, Any]:
         "group_name": "login_approvers",
         "site": site["uuid"],
         "snapshot": snapshot["uuid"],
+        "maintenance_request": maintenance_request["uuid"],
+        "patch_run": run.json()["data"]["uuid"],
+        "cycle": cycle.json()["data"]["uuid"],
+        "import": imported.json()["data"]["uuid"],
         # Whatever of B must never show in an answer to A.
         "secrets": [
             manager.email,
@@ -187,6 +268,15 @@ async def _org_b(db: Database, client: httpx.AsyncClient) -> dict[str, Any]:
             snapshot["uuid"],
             "https://b.example.org",
             "b_private_module",
+            maintenance_request["uuid"],
+            "B private maintenance topic",
+            "b-ops@example.org",
+            run.json()["data"]["uuid"],
+            "B private run log",
+            cycle.json()["data"]["uuid"],
+            "B private cycle",
+            imported.json()["data"]["uuid"],
+            "b-private-import.csv",
         ],
     }
 
@@ -207,6 +297,7 @@ async def _principals_of_a(db: Database, client: httpx.AsyncClient) -> dict[str,
     site_a = await make_site(client, superuser, "https://a.example.org", name="A")
     bound = await make_api_key(client, superuser, ALL_BUT_ADMIN, site_uuid=site_a["uuid"])
     principals["site-bound-api-key"] = key_headers(bound)
+    _a_site["uuid"] = site_a["uuid"]
     return principals
 
 
@@ -365,11 +456,20 @@ async def test_no_body_field_naming_a_resource_lets_a_use_b_s(
                     f"{method.upper()} {path}: body field '{field}' names a resource; map it in "
                     "BODY_KINDS and give the route a minimal valid body in BASE_BODIES"
                 )
-            body = {**BASE_BODIES[(method, path)], field: b[BODY_KINDS[field]]}
+            base = {
+                k: _a_site["uuid"] if v == A_SITE else v
+                for k, v in BASE_BODIES[(method, path)].items()
+            }
+            body = {**base, field: b[BODY_KINDS[field]]}
             probes.append((method, path, body))
     # Named inside nested objects or by value, which the schema walk above cannot see.
     probes += [
         ("post", "/api/v1/snapshots", {"site": {"uuid": b["site"]}, "packages": []}),
+        (
+            "post",
+            "/api/v1/cycles",
+            {**BASE_BODIES[("post", "/api/v1/cycles")], "scope": {"site_uuids": [b["site"]]}},
+        ),
         ("post", "/user/approve", {"login": "b-target-user", "authz_login": b["login"]}),
         (
             "post",
@@ -418,6 +518,17 @@ async def _b_state(db: Database, b: dict[str, Any]) -> dict[str, Any]:
         sites = await session.scalars(
             select(Site).where(Site.organization_id == org.id).order_by(Site.id)
         )
+        runs = await session.scalars(
+            select(PatchRun).where(PatchRun.organization_id == org.id).order_by(PatchRun.id)
+        )
+        cycles = await session.scalars(
+            select(Cycle).where(Cycle.organization_id == org.id).order_by(Cycle.id)
+        )
+        requests = await session.scalars(
+            select(MaintenanceRequest)
+            .where(MaintenanceRequest.organization_id == org.id)
+            .order_by(MaintenanceRequest.id)
+        )
         role = await identity.get_role_by_name(session, "viewer")
         return {
             "organization": (org.name, org.is_active, org.is_deleted, org.tax_id),
@@ -430,5 +541,8 @@ async def _b_state(db: Database, b: dict[str, Any]) -> dict[str, Any]:
             "sites": [(s.uuid, s.name, s.url, s.is_deleted, s.is_active) for s in sites],
             "snapshots": await count(Snapshot),
             "installed": await count(InstalledPackage),
+            "maintenance requests": [(r.uuid, r.state, r.reason) for r in requests],
+            "patch runs": [(r.uuid, r.status, r.log, len(r.items)) for r in runs],
+            "cycles": [(c.uuid, c.name, c.state, c.scope) for c in cycles],
             "viewer role": (role.description, sorted(p for p in role.permissions)),
         }

@@ -25,6 +25,9 @@ from patchwatch.identity.router_service import router as identity_service_router
 from patchwatch.identity.throttle import LoginThrottle
 from patchwatch.jobs import scheduler
 from patchwatch.logging import configure_logging
+from patchwatch.patching.router import router as patching_router
+from patchwatch.patching.router_imports import router as imports_router
+from patchwatch.patching.router_maintenance import router as maintenance_router
 from patchwatch.settings import Settings, get_settings
 from patchwatch.sites import jobs as snapshot_jobs
 from patchwatch.sites.router import router as sites_router
@@ -45,6 +48,9 @@ def api_router() -> APIRouter:
         status_router,
         catalog_router,
         advisories_router,
+        patching_router,
+        maintenance_router,
+        imports_router,
     ):
         router.include_router(module_router)
     return router

@@ -14,6 +14,15 @@ from patchwatch.identity.models import (
     User,
 )
 from patchwatch.jobs.models import ScheduledJob
+from patchwatch.patching.models import (
+    CalendarFeed,
+    Cycle,
+    CycleTarget,
+    Import,
+    MaintenanceRequest,
+    PatchRun,
+    PatchRunItem,
+)
 from patchwatch.sites.models import InstalledPackage, Site, Snapshot
 from patchwatch.status.models import SlaPolicy, VersionStatus
 
@@ -24,11 +33,18 @@ __all__ = [
     "AuditEvent",
     "BackupCode",
     "Base",
+    "CalendarFeed",
+    "Cycle",
+    "CycleTarget",
     "Group",
+    "Import",
     "InstalledPackage",
+    "MaintenanceRequest",
     "Organization",
     "OutboxEvent",
     "Package",
+    "PatchRun",
+    "PatchRunItem",
     "RefreshToken",
     "Release",
     "Role",

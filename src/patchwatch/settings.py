@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     scheduler_enabled: bool = True
     scheduler_tick_seconds: int = Field(default=60, ge=1, le=3600)
     sla_check_interval_minutes: int = Field(default=15, ge=0)
+    # Planned patch cycles open (their targets are frozen) once their start has come.
+    cycle_open_interval_minutes: int = Field(default=5, ge=0)
     # The Drupal release-history service (`patchwatch catalog sync`); a mirror works too.
     drupal_release_history_url: str = "https://updates.drupal.org/release-history"
     catalog_sync_interval_minutes: int = Field(default=360, ge=0)

@@ -79,6 +79,21 @@ async def fetch_page(
     return list(rows), int(total or 0)
 
 
+async def fetch_rows_page(
+    session: AsyncSession,
+    stmt: Select[Any],
+    params: PageParams,
+    sort_fields: Mapping[str, Any],
+    default_order: Sequence[Any],
+) -> tuple[list[Any], int]:
+    """Like ``fetch_page``, for statements that select several columns: a page of rows."""
+    total = await session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    ordered = stmt.order_by(*order_by_clauses(params.sort, sort_fields, default_order))
+    page = ordered.offset(params.offset).limit(params.per_page)
+    rows = (await session.execute(page)).all()
+    return list(rows), int(total or 0)
+
+
 def list_envelope(
     request: Request, items: list[T], total: int, params: PageParams
 ) -> ListEnvelope[T]:

@@ -111,4 +111,5 @@ def db_current() -> None:
 from patchwatch.cli import admin as _admin  # noqa: E402,F401  (registers commands)
 from patchwatch.cli import catalog as _catalog  # noqa: E402,F401
 from patchwatch.cli import client as _client  # noqa: E402,F401
+from patchwatch.cli import imports as _imports  # noqa: E402,F401
 from patchwatch.cli import jobs as _jobs  # noqa: E402,F401

@@ -25,6 +25,14 @@ PERMISSIONS: dict[str, str] = {
     "catalog:read": "read packages, releases and advisories",
     "catalog:write": "import feeds and advisories",
     "identity:service": "use the internal /user identity API",
+    "patching:read": "read patch runs and cycles",
+    "patching:write": "record patch runs",
+    "cycles:write": "create, open and close patch cycles",
+    "maintenance:request": "ask for maintenance windows; see and cancel one's own requests",
+    "maintenance:read": "read every maintenance request of the organization",
+    "maintenance:decide": "accept and reject maintenance requests",
+    "imports:read": "read the record of file imports",
+    "imports:write": "import sites, patch runs and users from CSV and Excel files",
 }
 
 _READ = [p for p in PERMISSIONS if p.endswith(":read")]
@@ -42,20 +50,37 @@ BUILTIN_ROLES: dict[str, tuple[str, list[str]]] = {
                 "api_keys:write",
                 "sites:write",
                 "snapshots:write",
+                "patching:write",
+                "cycles:write",
+                "maintenance:request",
+                "maintenance:decide",
+                "imports:write",
             }
         ),
     ),
     "engineer": (
         "Engineer: does the patch work",
-        sorted({"sites:read", "snapshots:read", "snapshots:write", "catalog:read"}),
+        sorted(
+            {
+                "sites:read",
+                "snapshots:read",
+                "snapshots:write",
+                "catalog:read",
+                "patching:read",
+                "patching:write",
+                "maintenance:request",
+            }
+        ),
     ),
     "requester": (
         "Requester: asks for maintenance windows",
-        sorted({"sites:read", "catalog:read"}),
+        sorted({"sites:read", "catalog:read", "maintenance:request"}),
     ),
     "viewer": (
         "Viewer: reads dashboards and reports of the organization",
-        sorted({"sites:read", "snapshots:read", "catalog:read", "organizations:read"}),
+        sorted(
+            {"sites:read", "snapshots:read", "catalog:read", "organizations:read", "patching:read"}
+        ),
     ),
 }
 

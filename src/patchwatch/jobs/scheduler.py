@@ -21,6 +21,7 @@ from sqlalchemy import or_, select, update
 from patchwatch.catalog.sync import sync_drupal_catalog
 from patchwatch.db import Database, insert_ignoring_conflicts, utcnow
 from patchwatch.jobs.models import ScheduledJob
+from patchwatch.patching.cycles import open_due_cycles
 from patchwatch.settings import Settings
 from patchwatch.status.breaches import record_sla_breaches
 
@@ -49,11 +50,19 @@ async def _sla_breaches(database: Database, _settings: Settings) -> dict[str, An
     return {"breached": breached}
 
 
+async def _open_cycles(database: Database, _settings: Settings) -> dict[str, Any]:
+    async with database.sessionmaker() as session:
+        opened = await open_due_cycles(session)
+        await session.commit()
+    return {"opened": opened}
+
+
 def jobs(settings: Settings) -> dict[str, Job]:
     """Every periodic job, by name, with its interval from the settings (0 = off)."""
     every = {
         "catalog-sync": (settings.catalog_sync_interval_minutes, _catalog_sync),
         "sla-breaches": (settings.sla_check_interval_minutes, _sla_breaches),
+        "cycles-open": (settings.cycle_open_interval_minutes, _open_cycles),
     }
     return {
         name: Job(name, timedelta(minutes=minutes), function)

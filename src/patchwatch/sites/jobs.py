@@ -15,6 +15,7 @@ import weakref
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
@@ -26,6 +27,7 @@ from sqlalchemy import (
     bindparam,
     delete,
     false,
+    func,
     insert,
     or_,
     select,
@@ -40,6 +42,7 @@ from patchwatch.catalog.models import Package
 from patchwatch.db import Database, utcnow
 from patchwatch.errors import DomainError
 from patchwatch.events import service as events
+from patchwatch.patching import service as patching
 from patchwatch.sites import formats
 from patchwatch.sites.ingest import raw_body
 from patchwatch.sites.models import InstalledPackage, Site, Snapshot
@@ -200,11 +203,42 @@ async def _process(session: AsyncSession, snapshot_id: int, site_id: int) -> Non
         snapshot.result = {"superseded": True, "superseded_by": str(newer)}
         return
     inventory = formats.parse(snapshot.format, raw_body(snapshot))
-    result = await apply_inventory(session, site, inventory.packages, seen_at=now)
+    applied = await apply_inventory(session, site, inventory.packages, seen_at=now)
+    await patching.reconcile_snapshot(
+        session,
+        site,
+        snapshot_id=snapshot.id,
+        observed_at=snapshot.collected_at or snapshot.received_at,
+        previous_at=await _previous_observed_at(session, snapshot),
+        versions={(p.ecosystem, p.name): p.version for p in inventory.packages},
+        changes=applied.version_changes,
+    )
     site.last_snapshot_at = snapshot.received_at
     snapshot.status, snapshot.processed_at = "processed", now
     snapshot.package_count = len(inventory.packages)
-    snapshot.result = {**result, "unknown_versions": inventory.unknown_versions}
+    snapshot.result = {**applied.counts, "unknown_versions": inventory.unknown_versions}
+
+
+async def _previous_observed_at(session: AsyncSession, snapshot: Snapshot) -> datetime | None:
+    """When the site's inventory was last seen before this snapshot (collected, else received)."""
+    observed: datetime | None = await session.scalar(
+        select(func.coalesce(Snapshot.collected_at, Snapshot.received_at))
+        .where(
+            Snapshot.site_id == snapshot.site_id,
+            Snapshot.id != snapshot.id,
+            Snapshot.status == "processed",
+            Snapshot.package_count.is_not(None),
+        )
+        .order_by(Snapshot.received_at.desc(), Snapshot.id.desc())
+        .limit(1)
+    )
+    return observed
+
+
+@dataclass(frozen=True)
+class Applied:
+    counts: dict[str, int]
+    version_changes: list[patching.VersionChange]
 
 
 async def _existing(session: AsyncSession, site_id: int) -> dict[tuple[str, str], Any]:
@@ -258,7 +292,7 @@ async def apply_inventory(
     packages: list[formats.InventoryPackage],
     *,
     seen_at: datetime,
-) -> dict[str, int]:
+) -> Applied:
     """Make the site's installed packages match the inventory, in a few set-based statements.
 
     One SELECT of what is there; bulk INSERT of the new (their catalog packages created as
@@ -311,15 +345,13 @@ async def apply_inventory(
         # Nothing left to count: the status recompute only sees sites that have packages.
         for column, value in status.EMPTY_SUMMARY.items():
             setattr(site, column, value)
-    return {
-        "added": len(inserts),
-        "updated": sum(
-            1
-            for key, row in existing.items()
-            if key in wanted and row.version != wanted[key].version
-        ),
-        "removed": len(removed),
-    }
+    version_changes = [
+        patching.VersionChange(row.package_id, *key, row.version, wanted[key].version)
+        for key, row in existing.items()
+        if key in wanted and row.version != wanted[key].version
+    ]
+    counts = {"added": len(inserts), "updated": len(version_changes), "removed": len(removed)}
+    return Applied(counts, version_changes)
 
 
 async def _resolve_removed(

@@ -5,13 +5,26 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
+from urllib.parse import urlsplit
 
-from sqlalchemy import Select, column, exists, func, or_, select, type_coerce
+from sqlalchemy import (
+    Select,
+    column,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    type_coerce,
+    update,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from patchwatch.audit import service as audit
+from patchwatch.db import utcnow
 from patchwatch.errors import Conflict, NotFound
 from patchwatch.identity.models import Organization
 from patchwatch.identity.principal import Principal
@@ -61,6 +74,34 @@ async def organization_uuids(
         select(Organization.id, Organization.uuid).where(Organization.id.in_(ids))
     )
     return dict(rows.tuples().all())
+
+
+class SiteRef(NamedTuple):
+    """What another module shows of a site it refers to."""
+
+    uuid: uuid.UUID
+    name: str
+
+
+async def site_refs(session: AsyncSession, site_ids: Iterable[int]) -> dict[int, SiteRef]:
+    """Site id -> uuid and name, in one query (deleted sites too: history still names them)."""
+    ids = set(site_ids)
+    if not ids:
+        return {}
+    rows = await session.execute(select(Site.id, Site.uuid, Site.name).where(Site.id.in_(ids)))
+    return {site_id: SiteRef(site_uuid, name) for site_id, site_uuid, name in rows.tuples()}
+
+
+async def lock_site(session: AsyncSession, site_id: int) -> None:
+    """Hold the site until commit, so that check-then-write work about it runs one at a time.
+
+    PostgreSQL locks the row. SQLite has one writer: a write statement that changes nothing takes
+    the database's write lock before the caller reads (as ``audit.record`` does).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(select(Site.id).where(Site.id == site_id).with_for_update())
+    else:
+        await session.execute(text("UPDATE sites SET id = id WHERE 0"))
 
 
 async def _lock_url(session: AsyncSession, organization_id: int, url: str) -> None:
@@ -247,3 +288,124 @@ def sites_query(
             )
         )
     return stmt
+
+
+_UPSERT_FIELDS = ("name", "description", "kind", "environment", "criticality", "tags")
+
+
+async def _lock_urls(session: AsyncSession, organization_id: int, urls: list[str]) -> None:
+    """``_lock_url`` for many URLs in one statement (sorted, so two imports cannot deadlock)."""
+    if session.get_bind().dialect.name != "postgresql" or not urls:
+        return
+    keys = sorted(
+        int.from_bytes(
+            hashlib.sha256(f"site-url:{organization_id}:{url}".encode()).digest()[:8],
+            "big",
+            signed=True,
+        )
+        for url in set(urls)
+    )
+    await session.execute(
+        text("SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:keys AS BIGINT[])) AS k"),
+        {"keys": keys},
+    )
+
+
+async def upsert_sites(
+    session: AsyncSession,
+    actor: Principal,
+    organization_id: int,
+    rows: list[dict[str, Any]],
+    *,
+    write: bool = True,
+) -> list[str]:
+    """Create or update many sites by normalised URL (file imports), in three statements.
+
+    Each row holds ``url`` and only the fields to set (``location`` a dict or None); a site of
+    the organization with that URL is updated, else one is created (named after its host when
+    the row has no name). One SELECT finds the existing sites, one executemany INSERT and one
+    executemany UPDATE write. The URLs must be distinct. ``write=False`` writes nothing.
+    Returns each row's outcome: ``created``, ``updated`` or ``unchanged``.
+    """
+    urls = [row["url"] for row in rows]
+    if write:
+        await _lock_urls(session, organization_id, urls)
+    existing: dict[str, Any] = {}
+    found = await session.execute(
+        select(Site.__table__)
+        .where(
+            Site.organization_id == organization_id,
+            Site.url.in_(urls),
+            Site.is_deleted.is_(False),
+        )
+        .order_by(Site.id)
+    )
+    for site in found:
+        existing.setdefault(site.url, site)
+    now = utcnow()
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    outcomes: list[str] = []
+    for row in rows:
+        current = existing.get(row["url"])
+        if current is None:
+            location = row.get("location") or {}
+            inserts.append(
+                {
+                    "uuid": uuid.uuid4(),
+                    "organization_id": organization_id,
+                    "url": row["url"],
+                    "name": row.get("name") or urlsplit(row["url"]).hostname or row["url"],
+                    "description": row.get("description") or "",
+                    "kind": row.get("kind") or "drupal",
+                    "environment": row.get("environment") or "production",
+                    "criticality": row.get("criticality") or "normal",
+                    "tags": row.get("tags") or [],
+                    **{f"location_{f}": location.get(f) for f in LOCATION_FIELDS},
+                    "created_by": actor.actor_uuid,
+                    "updated_by": actor.actor_uuid,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+            outcomes.append("created")
+            continue
+        changes = {
+            key: row[key]
+            for key in _UPSERT_FIELDS
+            if row.get(key) is not None and row[key] != getattr(current, key)
+        }
+        if "location" in row:
+            location = row["location"] or {}
+            for part in LOCATION_FIELDS:
+                if location.get(part) != getattr(current, f"location_{part}"):
+                    changes[f"location_{part}"] = location.get(part)
+        if changes:
+            updates.append(
+                {"id": current.id, **changes, "updated_by": actor.actor_uuid, "updated_at": now}
+            )
+        outcomes.append("updated" if changes else "unchanged")
+    if write and inserts:
+        await session.execute(insert(Site), inserts)
+    if write and updates:
+        await session.execute(update(Site), updates)
+    return outcomes
+
+
+async def site_ids_by_url(
+    session: AsyncSession, organization_id: int, urls: Iterable[str]
+) -> dict[str, tuple[int, uuid.UUID]]:
+    """Normalised URL -> id and uuid of the organization's (not deleted) sites, in one query."""
+    wanted = set(urls)
+    if not wanted:
+        return {}
+    rows = await session.execute(
+        select(Site.url, Site.id, Site.uuid)
+        .where(
+            Site.organization_id == organization_id,
+            Site.url.in_(wanted),
+            Site.is_deleted.is_(False),
+        )
+        .order_by(Site.id.desc())
+    )
+    return {url: (site_id, site_uuid) for url, site_id, site_uuid in rows}
