@@ -56,6 +56,19 @@ async def test_sites_import_creates_sites_with_every_column(
     )
 
 
+async def test_an_import_of_more_sites_than_the_database_can_lock_one_by_one_succeeds(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    # PostgreSQL's lock table (default settings) has room for 10,000 to 15,000 locks: a lock per
+    # URL ended in a 500 past that.
+    headers = await _manager(client, db)
+    rows = "".join(f"https://site{n}.example.org\n" for n in range(20_000))
+    response = await upload(client, headers, "sites", "url\n" + rows)
+    assert response.status_code == 201, response.text
+    assert response.json()["data"]["rows_created"] == 20_000
+    assert (await counts(db))["sites"] == 20_000
+
+
 async def test_headers_match_whatever_their_case_spaces_underscores_and_dashes(
     client: httpx.AsyncClient, db: Database
 ) -> None:

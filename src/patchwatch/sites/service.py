@@ -104,13 +104,24 @@ async def lock_site(session: AsyncSession, site_id: int) -> None:
         await session.execute(text("UPDATE sites SET id = id WHERE 0"))
 
 
+def _lock_key(name: str) -> int:
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+
+
 async def _lock_url(session: AsyncSession, organization_id: int, url: str) -> None:
-    """On PostgreSQL, serialise claims of one URL until commit (SQLite has one writer)."""
+    """On PostgreSQL, serialise claims of one URL until commit (SQLite has one writer).
+
+    The organization's URL lock is taken shared: one site's claim waits only for a file import
+    of the organization (which takes it exclusively, see ``_lock_urls``) and for claims of the
+    same URL.
+    """
     if session.get_bind().dialect.name != "postgresql":
         return
-    digest = hashlib.sha256(f"site-url:{organization_id}:{url}".encode()).digest()
     await session.execute(
-        select(func.pg_advisory_xact_lock(int.from_bytes(digest[:8], "big", signed=True)))
+        select(func.pg_advisory_xact_lock_shared(_lock_key(f"site-urls:{organization_id}")))
+    )
+    await session.execute(
+        select(func.pg_advisory_xact_lock(_lock_key(f"site-url:{organization_id}:{url}")))
     )
 
 
@@ -293,21 +304,17 @@ def sites_query(
 _UPSERT_FIELDS = ("name", "description", "kind", "environment", "criticality", "tags")
 
 
-async def _lock_urls(session: AsyncSession, organization_id: int, urls: list[str]) -> None:
-    """``_lock_url`` for many URLs in one statement (sorted, so two imports cannot deadlock)."""
-    if session.get_bind().dialect.name != "postgresql" or not urls:
+async def _lock_urls(session: AsyncSession, organization_id: int) -> None:
+    """Claims of many URLs (a file import): the organization's URL lock, exclusively, until commit.
+
+    One lock, not one per URL: a transaction cannot hold 100,000 locks (PostgreSQL's lock table
+    has room for ``max_locks_per_transaction`` times connections). Two imports of one organization
+    run one after the other; single claims wait for the import.
+    """
+    if session.get_bind().dialect.name != "postgresql":
         return
-    keys = sorted(
-        int.from_bytes(
-            hashlib.sha256(f"site-url:{organization_id}:{url}".encode()).digest()[:8],
-            "big",
-            signed=True,
-        )
-        for url in set(urls)
-    )
     await session.execute(
-        text("SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:keys AS BIGINT[])) AS k"),
-        {"keys": keys},
+        select(func.pg_advisory_xact_lock(_lock_key(f"site-urls:{organization_id}")))
     )
 
 
@@ -329,7 +336,7 @@ async def upsert_sites(
     """
     urls = [row["url"] for row in rows]
     if write:
-        await _lock_urls(session, organization_id, urls)
+        await _lock_urls(session, organization_id)
     existing: dict[str, Any] = {}
     found = await session.execute(
         select(Site.__table__)
