@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from patchwatch.audit import service as audit
@@ -116,6 +116,10 @@ async def run_import(
     if size == 0:
         raise Invalid("The file is empty.", code="empty_file")
     table = await asyncio.to_thread(spreadsheets.read_table, upload.file, upload.name)
+    if session.get_bind().dialect.name == "postgresql":
+        # The tables grow inside this one transaction: a plan PostgreSQL cached for the first
+        # chunks (a scan of a small table) made each later chunk slower (1.6 s at 40,000 sites).
+        await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     reader = RowReader(kind, match_header(kind, table.header, mapping or {}))
     tally = Tally()
     context = Context(session, actor, organization, reader.columns, tally)
