@@ -13,6 +13,7 @@ from patchwatch.audit.models import AuditEvent
 from patchwatch.db import Database
 from patchwatch.identity import service as identity
 from patchwatch.identity.models import Role
+from patchwatch.identity.permissions import BUILTIN_ROLES
 from patchwatch.settings import RegistrationMode
 from tests.conftest import RunningServer
 from tests.factories import PASSWORD, key_headers, make_api_key, make_org, make_user, signed_in
@@ -22,10 +23,7 @@ SERVICE_PERMISSIONS = [
     "users:read",
     "users:write",
     # enough to create viewers through the API (nobody grants more than they hold)
-    "sites:read",
-    "snapshots:read",
-    "catalog:read",
-    "organizations:read",
+    *BUILTIN_ROLES["viewer"][1],
 ]
 
 
