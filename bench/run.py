@@ -3,6 +3,9 @@
     .venv/bin/python bench/run.py identity [--postgres URL] [--logins 200] [--requests 5000]
     .venv/bin/python bench/run.py fleet [--postgres URL] [--sites 1000 10000] [--snapshots 500]
     .venv/bin/python bench/run.py imports [--postgres URL] [--rows 100000] [--skip-xlsx]
+    .venv/bin/python bench/run.py events [--postgres URL] [--events 10000] [--redis URL]
+    .venv/bin/python bench/run.py connector [--postgres URL] [--sites 200] [--modules 150]
+    .venv/bin/python bench/run.py notify [--postgres URL] [--rounds 5] [--tick 60]
     .venv/bin/python bench/run.py            # identity, then fleet at 1,000 sites, on SQLite
 
 Each run makes a fresh database (SQLite in a temporary folder, or a new database on the
@@ -18,10 +21,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import connector
 import fleet
 import imports
 
+import events
 import identity
+import notify
 
 
 def main() -> None:
@@ -29,7 +35,14 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     suites = parser.add_subparsers(dest="suite")
-    for name, module in (("identity", identity), ("fleet", fleet), ("imports", imports)):
+    for name, module in (
+        ("identity", identity),
+        ("fleet", fleet),
+        ("imports", imports),
+        ("events", events),
+        ("connector", connector),
+        ("notify", notify),
+    ):
         sub = suites.add_parser(name, help=(module.__doc__ or "").splitlines()[0])
         sub.add_argument(
             "--postgres",
@@ -43,7 +56,15 @@ def main() -> None:
         for name, module in (("identity", identity), ("fleet", fleet)):
             module.run(parser.parse_args([name]))
         return
-    {"identity": identity, "fleet": fleet, "imports": imports}[args.suite].run(args)
+    suite = {
+        "identity": identity,
+        "fleet": fleet,
+        "imports": imports,
+        "events": events,
+        "connector": connector,
+        "notify": notify,
+    }
+    suite[args.suite].run(args)
 
 
 if __name__ == "__main__":

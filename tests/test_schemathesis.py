@@ -86,6 +86,9 @@ async def _real_ids(db: Database, client: httpx.AsyncClient) -> dict[str, str]:
         await session.commit()
     groups = await client.get("/api/v1/groups", headers=headers)
     group = groups.json()["data"][0]
+    await make_user(db, org, role="engineer")
+    task = await client.post("/api/v1/tasks", headers=headers, json={"title": "Fuzzed task"})
+    assert task.status_code == 201, task.text
     return {
         "org_uuid": str(org.uuid),
         "user_uuid": str(target.uuid),
@@ -96,6 +99,7 @@ async def _real_ids(db: Database, client: httpx.AsyncClient) -> dict[str, str]:
         "group": group["name"],
         "site_uuid": site["uuid"],
         "snapshot_uuid": snapshot,
+        "task_uuid": task.json()["data"]["uuid"],
     }
 
 

@@ -27,11 +27,17 @@ from sqlalchemy import func, select
 
 from patchwatch.catalog.models import Advisory
 from patchwatch.db import Database
+from patchwatch.events import activity
+from patchwatch.events.delivery import deliver_pending
+from patchwatch.events.models import EventDelivery, OutboxEvent
+from patchwatch.events.service import emit
 from patchwatch.identity import service as identity
 from patchwatch.identity.models import ApiKey, Organization, User
 from patchwatch.identity.permissions import PERMISSIONS, PLATFORM_ADMIN
+from patchwatch.notify.models import Notification, Webhook
 from patchwatch.patching.models import Cycle, MaintenanceRequest, PatchRun
 from patchwatch.sites.models import InstalledPackage, Site, Snapshot
+from patchwatch.work.models import LedgerEntry, Statement, Task
 from tests.factories import (
     key_headers,
     make_api_key,
@@ -57,12 +63,17 @@ PARAMETER_KINDS = {
     "group_uuid": "group",
     "group": "group_name",
     "site_uuid": "site",
+    "site_id": "site",  # the Drupal connector's earlier path: the site's uuid
     "snapshot_uuid": "snapshot",
     "advisory_uuid": "advisory",
     "request_uuid": "maintenance_request",
     "run_uuid": "patch_run",
     "cycle_uuid": "cycle",
     "import_uuid": "import",
+    "task_uuid": "task",
+    "notification_uuid": "notification",
+    "webhook_uuid": "webhook",
+    "delivery_uuid": "dead_letter",
 }
 # Kinds that belong to an organization: a route naming B's must refuse (404, or 401/403/405).
 OWNED_KINDS = {
@@ -76,6 +87,10 @@ OWNED_KINDS = {
     "patch_run",
     "cycle",
     "import",
+    "task",
+    "notification",
+    "webhook",
+    "dead_letter",
 }
 # Platform-wide kinds (roles and groups are shared by all organizations): a route naming one may
 # answer, but never with B's data, and B's data must stay unchanged (checked at the end).
@@ -88,6 +103,9 @@ QUERY_KINDS = {
     "target_uuid": "user",
     "site_uuid": "site",
     "cycle_uuid": "cycle",
+    "assignee_uuid": "user",
+    "user_uuid": "user",
+    "organization_uuid": "organization",
 }
 
 # Request-body field (format uuid, at the top level) -> kind of B's resource.
@@ -97,6 +115,7 @@ BODY_KINDS = {
     "user_uuid": "user",
     "cycle_uuid": "cycle",
     "maintenance_request_uuid": "maintenance_request",
+    "assignee_uuid": "user",
 }
 # Stands for A's own site in BASE_BODIES (filled in once A exists).
 A_SITE = "<A's site>"
@@ -104,6 +123,22 @@ _a_site: dict[str, str] = {}
 
 # Valid bodies, so that a refusal proves tenancy rather than a validation error. Routes with a
 # path parameter and a request body need one here (the test says so when one is missing).
+# A Drupal connector push naming B's site by its URL (the path names B's site too).
+_CONNECTOR_PUSH = {
+    "site": {"url": "https://b.example.org", "name": "Hijack"},
+    "drupal_info": {"core_version": "11.3.13", "php_version": "8.3.6", "ip_address": "10.0.0.9"},
+    "modules": [
+        {
+            "machine_name": "token",
+            "display_name": "Token",
+            "module_type": "module",
+            "enabled": True,
+            "version": "8.x-1.17",
+            "description": "",
+        }
+    ],
+    "full_sync": True,
+}
 BODIES: dict[tuple[str, str], Any] = {
     ("patch", "/api/v1/organizations/{org_uuid}"): {"name": "Hijacked"},
     ("patch", "/api/v1/users/{user_uuid}"): {"name": "Hijacked"},
@@ -116,8 +151,12 @@ BODIES: dict[tuple[str, str], Any] = {
     ("patch", "/api/v1/sites/{site_uuid}"): {"name": "Hijacked"},
     ("patch", "/api/v1/patch-runs/{run_uuid}"): {"log": "hijacked"},
     ("patch", "/api/v1/cycles/{cycle_uuid}"): {"name": "Hijacked"},
+    ("post", "/api/v1/tasks/{task_uuid}/assign"): {},
     ("post", "/api/v1/maintenance-requests/{request_uuid}/accept"): {"reason": "hijacked"},
     ("post", "/api/v1/maintenance-requests/{request_uuid}/reject"): {"reason": "hijacked"},
+    ("patch", "/api/v1/webhooks/{webhook_uuid}"): {"name": "Hijacked", "is_active": False},
+    ("post", "/api/v1/sites/{site_uuid}/modules/sync"): _CONNECTOR_PUSH,
+    ("post", "/api/v1/sites/{site_id}/modules"): _CONNECTOR_PUSH,
 }
 # A window that is valid whenever the test runs (it must start in the future).
 _WINDOW_START = (datetime.now(UTC) + timedelta(days=30)).isoformat()
@@ -138,6 +177,9 @@ BASE_BODIES: dict[tuple[str, str], dict[str, Any]] = {
         "duration_minutes": 60,
         "contact_email": "hijack@example.org",
     },
+    ("post", "/api/v1/tasks"): {"title": "Hijack"},
+    ("post", "/api/v1/tasks/{task_uuid}/assign"): {},
+    ("post", "/api/v1/ledger/corrections"): {"amount": "1.00", "reason": "hijack"},
 }
 
 # Answers that name B's resource and are still safe, with why.
@@ -232,12 +274,45 @@ async def _org_b(db: Database, client: httpx.AsyncClient) -> dict[str, Any]:
         files={"file": ("b-private-import.csv", b"url\nhttps://b-import.example.org\n")},
     )
     assert imported.status_code == 201, imported.text
+    engineer = await make_user(db, org, role="engineer", login="b-engineer")
+    task = await client.post(
+        "/api/v1/tasks",
+        headers=headers,
+        json={
+            "title": "B private task",
+            "site_uuid": site["uuid"],
+            "assignee_uuid": str(engineer.uuid),
+        },
+    )
+    assert task.status_code == 201, task.text
+    hook = await client.post(
+        "/api/v1/webhooks",
+        headers=headers,
+        json={
+            "name": "B private hook",
+            "url": "https://b-hooks.example.org/private",
+            "scope": "organization",
+            "event_kinds": ["sla_breached"],
+        },
+    )
+    assert hook.status_code == 201, hook.text
     async with db.sessionmaker() as session:
         role = await identity.get_role_by_name(session, "viewer")
         group = await identity.get_group_by_name(session, "login_approvers")
         advisory = Advisory(external_id="GHSA-shared-by-all", title="Public advisory")
         session.add(advisory)
+        notification = Notification(
+            user_id=manager.id,
+            organization_id=org.id,
+            kind="sla_breached",
+            cause="b-private-cause",
+            title="B private notification",
+            body="B private notification body",
+            link=f"/sites/{site['uuid']}",
+        )
+        session.add(notification)
         await session.commit()
+    dead_letter = await _dead_letter_of(db, org)
     return {
         "advisory": str(advisory.uuid),
         "organization": str(org.uuid),
@@ -253,6 +328,10 @@ async def _org_b(db: Database, client: httpx.AsyncClient) -> dict[str, Any]:
         "patch_run": run.json()["data"]["uuid"],
         "cycle": cycle.json()["data"]["uuid"],
         "import": imported.json()["data"]["uuid"],
+        "task": task.json()["data"]["uuid"],
+        "notification": str(notification.uuid),
+        "webhook": hook.json()["data"]["uuid"],
+        "dead_letter": str(dead_letter),
         # Whatever of B must never show in an answer to A.
         "secrets": [
             manager.email,
@@ -277,8 +356,39 @@ async def _org_b(db: Database, client: httpx.AsyncClient) -> dict[str, Any]:
             "B private cycle",
             imported.json()["data"]["uuid"],
             "b-private-import.csv",
+            task.json()["data"]["uuid"],
+            "B private task",
+            "b-engineer",
+            str(engineer.uuid),
+            str(notification.uuid),
+            "B private notification",
+            hook.json()["data"]["uuid"],
+            "B private hook",
+            "https://b-hooks.example.org/private",
+            hook.json()["data"]["secret"],
+            str(dead_letter),
+            "B private event payload",
         ],
     }
+
+
+async def _dead_letter_of(db: Database, org: Organization) -> uuid.UUID:
+    """B's site timeline filled by delivering its events, and one of B's events as a dead letter."""
+    await deliver_pending(db, consumers=activity.CONSUMERS)
+    async with db.sessionmaker() as session:
+        event = emit(
+            session,
+            "b.private",
+            aggregate_type="site",
+            aggregate_uuid=None,
+            organization_id=org.id,
+            payload={"note": "B private event payload"},
+        )
+        await session.flush()
+        letter = EventDelivery(consumer="b-consumer", event_id=event.id, status="dead", attempts=8)
+        session.add(letter)
+        await session.commit()
+    return letter.uuid
 
 
 async def _principals_of_a(db: Database, client: httpx.AsyncClient) -> dict[str, dict[str, str]]:
@@ -298,6 +408,10 @@ async def _principals_of_a(db: Database, client: httpx.AsyncClient) -> dict[str,
     bound = await make_api_key(client, superuser, ALL_BUT_ADMIN, site_uuid=site_a["uuid"])
     principals["site-bound-api-key"] = key_headers(bound)
     _a_site["uuid"] = site_a["uuid"]
+    # A's own task: routes on one task are probed on it with a body naming B's resource.
+    task_a = await client.post("/api/v1/tasks", headers=superuser, json={"title": "A's task"})
+    assert task_a.status_code == 201, task_a.text
+    _a_site["task_uuid"] = task_a.json()["data"]["uuid"]
     return principals
 
 
@@ -482,8 +596,9 @@ async def test_no_body_field_naming_a_resource_lets_a_use_b_s(
         ),
     ]
     for method, path, body in probes:
+        url = path.replace("{task_uuid}", _a_site["task_uuid"])
         for who, headers in principals.items():
-            response = await client.request(method.upper(), path, headers=headers, json=body)
+            response = await client.request(method.upper(), url, headers=headers, json=body)
             what = f"{who}: {method.upper()} {path} {body}"
             assert response.status_code < 500, f"{what}: {response.text}"
             _assert_no_leak(response, b, what)
@@ -530,7 +645,27 @@ async def _b_state(db: Database, b: dict[str, Any]) -> dict[str, Any]:
             .order_by(MaintenanceRequest.id)
         )
         role = await identity.get_role_by_name(session, "viewer")
+        hooks = await session.scalars(
+            select(Webhook).where(Webhook.organization_id == org.id).order_by(Webhook.id)
+        )
+        notifications = await session.scalars(
+            select(Notification)
+            .where(Notification.organization_id == org.id)
+            .order_by(Notification.id)
+        )
+        dead_letters = await session.scalars(
+            select(EventDelivery.status)
+            .join(OutboxEvent, OutboxEvent.id == EventDelivery.event_id)
+            .where(OutboxEvent.organization_id == org.id, EventDelivery.consumer == "b-consumer")
+        )
+        tasks = await session.scalars(
+            select(Task).where(Task.organization_id == org.id).order_by(Task.id)
+        )
         return {
+            "tasks": [(t.uuid, t.title, t.status, t.assignee_id, t.due_at) for t in tasks],
+            "ledger entries": await count(LedgerEntry),
+            "statements": await count(Statement),
+            "dead letters": sorted(dead_letters),
             "organization": (org.name, org.is_active, org.is_deleted, org.tax_id),
             "users": [
                 (u.login, u.name, u.email, u.is_active, u.is_deleted, u.is_approved, u.role_id)
@@ -545,4 +680,6 @@ async def _b_state(db: Database, b: dict[str, Any]) -> dict[str, Any]:
             "patch runs": [(r.uuid, r.status, r.log, len(r.items)) for r in runs],
             "cycles": [(c.uuid, c.name, c.state, c.scope) for c in cycles],
             "viewer role": (role.description, sorted(p for p in role.permissions)),
+            "webhooks": [(h.uuid, h.name, h.url, h.is_active, h.event_kinds) for h in hooks],
+            "notifications": [(n.uuid, n.read_at, n.in_app) for n in notifications],
         }

@@ -18,6 +18,8 @@ from patchwatch.audit.router import router as audit_router
 from patchwatch.catalog.router import router as catalog_router
 from patchwatch.catalog.router_advisories import router as advisories_router
 from patchwatch.db import Database
+from patchwatch.events import runner as event_runner
+from patchwatch.events.router import router as events_router
 from patchwatch.identity.router import router as identity_router
 from patchwatch.identity.router_apikeys import router as apikeys_router
 from patchwatch.identity.router_auth import router as auth_router
@@ -25,13 +27,18 @@ from patchwatch.identity.router_service import router as identity_service_router
 from patchwatch.identity.throttle import LoginThrottle
 from patchwatch.jobs import scheduler
 from patchwatch.logging import configure_logging
+from patchwatch.notify.router import router as notify_router
 from patchwatch.patching.router import router as patching_router
 from patchwatch.patching.router_imports import router as imports_router
 from patchwatch.patching.router_maintenance import router as maintenance_router
 from patchwatch.settings import Settings, get_settings
 from patchwatch.sites import jobs as snapshot_jobs
+from patchwatch.sites.connector import PushLimiter
 from patchwatch.sites.router import router as sites_router
+from patchwatch.sites.router_connector import router as connector_router
 from patchwatch.status.router import router as status_router
+from patchwatch.work.router import router as tasks_router
+from patchwatch.work.router_ledger import router as ledger_router
 
 API_PREFIX = "/api/v1"
 
@@ -45,12 +52,17 @@ def api_router() -> APIRouter:
         apikeys_router,
         audit_router,
         sites_router,
+        connector_router,
         status_router,
         catalog_router,
         advisories_router,
         patching_router,
         maintenance_router,
         imports_router,
+        tasks_router,
+        ledger_router,
+        notify_router,
+        events_router,
     ):
         router.include_router(module_router)
     return router
@@ -77,13 +89,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if settings.scheduler_enabled
             else None
         )
+        # Events are delivered here on the embedded default; with Redis, by `patchwatch worker`.
+        delivering = (
+            asyncio.create_task(event_runner.run_forever(app.state.db, settings))
+            if settings.scheduler_enabled and not settings.redis_url
+            else None
+        )
         try:
             yield
         finally:
-            if ticking is not None:
-                ticking.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await ticking
+            for background in (ticking, delivering):
+                if background is not None:
+                    background.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await background
             await snapshot_jobs.wait_idle()
             await app.state.db.dispose()
 
@@ -100,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.login_throttle = LoginThrottle(settings)
+    app.state.connector_limiter = PushLimiter(settings)
     install_error_handlers(app)
     app.include_router(health_router)
     app.include_router(api_router())

@@ -3,7 +3,7 @@
 from patchwatch.audit.models import AuditEvent
 from patchwatch.catalog.models import Advisory, AffectedPackage, Package, Release
 from patchwatch.db import Base
-from patchwatch.events.models import OutboxEvent
+from patchwatch.events.models import EventConsumerLease, EventDelivery, OutboxEvent, SiteActivity
 from patchwatch.identity.models import (
     ApiKey,
     BackupCode,
@@ -14,6 +14,13 @@ from patchwatch.identity.models import (
     User,
 )
 from patchwatch.jobs.models import ScheduledJob
+from patchwatch.notify.models import (
+    Delivery,
+    Notification,
+    NotificationPreference,
+    SlaReminder,
+    Webhook,
+)
 from patchwatch.patching.models import (
     CalendarFeed,
     Cycle,
@@ -25,6 +32,7 @@ from patchwatch.patching.models import (
 )
 from patchwatch.sites.models import InstalledPackage, Site, Snapshot
 from patchwatch.status.models import SlaPolicy, VersionStatus
+from patchwatch.work.models import LedgerEntry, Statement, Task, TaskPriceList
 
 __all__ = [
     "Advisory",
@@ -36,10 +44,16 @@ __all__ = [
     "CalendarFeed",
     "Cycle",
     "CycleTarget",
+    "Delivery",
+    "EventConsumerLease",
+    "EventDelivery",
     "Group",
     "Import",
     "InstalledPackage",
+    "LedgerEntry",
     "MaintenanceRequest",
+    "Notification",
+    "NotificationPreference",
     "Organization",
     "OutboxEvent",
     "Package",
@@ -50,8 +64,14 @@ __all__ = [
     "Role",
     "ScheduledJob",
     "Site",
+    "SiteActivity",
     "SlaPolicy",
+    "SlaReminder",
     "Snapshot",
+    "Statement",
+    "Task",
+    "TaskPriceList",
     "User",
     "VersionStatus",
+    "Webhook",
 ]

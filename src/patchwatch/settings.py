@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     login_max_failures_per_account: int = Field(default=5, ge=1)
     login_max_failures_per_address: int = Field(default=30, ge=1)
     login_lockout_seconds: int = Field(default=900, ge=1)
+    # Drupal connector pushes per site and hour (a moving window); past it, 429.
+    connector_pushes_per_hour: int = Field(default=4, ge=1, le=1_000_000)
 
     password_min_length: int = Field(default=10, ge=8, le=128)
 
@@ -51,11 +53,48 @@ class Settings(BaseSettings):
     sla_check_interval_minutes: int = Field(default=15, ge=0)
     # Planned patch cycles open (their targets are frozen) once their start has come.
     cycle_open_interval_minutes: int = Field(default=5, ge=0)
+    # The accounting day ends at this hour in this time zone; the `daily-close` job (checking
+    # every interval) then writes its statements and pays out positive balances.
+    daily_close_hour: int = Field(default=0, ge=0, le=23)
+    daily_close_timezone: str = "UTC"
+    daily_close_interval_minutes: int = Field(default=10, ge=0)
     # The Drupal release-history service (`patchwatch catalog sync`); a mirror works too.
     drupal_release_history_url: str = "https://updates.drupal.org/release-history"
     catalog_sync_interval_minutes: int = Field(default=360, ge=0)
     catalog_sync_concurrency: int = Field(default=4, ge=1, le=32)
     catalog_sync_timeout_seconds: float = Field(default=30, gt=0, le=600)
+
+    # Notifications. Links in messages point at the dashboard under `public_url`.
+    public_url: str = "http://127.0.0.1:8000"
+    # Email is off while smtp_host is empty (email deliveries are then marked `skipped`).
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = True
+    smtp_from: str = "Patchwatch <patchwatch@localhost>"
+    smtp_timeout_seconds: float = Field(default=30, gt=0, le=600)
+    webhook_timeout_seconds: float = Field(default=10, gt=0, le=120)
+    # The sender of pending deliveries; a failed one is retried after base * 2^(attempt - 1).
+    notify_send_interval_seconds: int = Field(default=5, ge=0, le=3600)
+    notify_max_attempts: int = Field(default=6, ge=1, le=50)
+    notify_retry_base_seconds: int = Field(default=60, ge=1, le=86400)
+    # A webhook failing this many times in a row is disabled and its owner told.
+    webhook_failure_limit: int = Field(default=5, ge=1, le=1000)
+    notify_digest_interval_minutes: int = Field(default=24 * 60, ge=0)
+    # SLA reminders: days before the deadline at which subscribers hear of it (once each).
+    sla_reminder_days: Annotated[list[int], NoDecode] = [7, 1]
+
+    # Event delivery (outbox -> consumers). In the server process on the embedded default (with
+    # the scheduler); by `patchwatch worker` processes when redis_url is set. A failed delivery
+    # is retried after base * 2^(attempt - 1) seconds, then kept as a dead letter.
+    events_max_attempts: int = Field(default=8, ge=1, le=100)
+    events_retry_base_seconds: float = Field(default=10, gt=0, le=86400)
+    events_batch_size: int = Field(default=500, ge=1, le=5000)
+    events_poll_seconds: float = Field(default=1.0, gt=0, le=300)
+    # One process at a time delivers to a consumer; a killed one's lease frees after this.
+    events_lease_seconds: float = Field(default=30, ge=1, le=3600)
+    events_queue_name: str = Field(default="patchwatch:events", min_length=1, max_length=100)
 
     max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     cors_origins: Annotated[list[str], NoDecode] = []
@@ -67,6 +106,24 @@ class Settings(BaseSettings):
     def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):
             return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("sla_reminder_days", mode="before")
+    @classmethod
+    def _split_days(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [int(item) for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("daily_close_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
         return value
 
     @model_validator(mode="after")

@@ -111,6 +111,14 @@ async def test_the_server_loop_runs_due_jobs(db: Database, settings: Settings) -
             await loop
 
 
+def test_the_loop_wakes_as_often_as_its_most_frequent_job() -> None:
+    # A security email must not wait for a one-minute tick: notify-send runs every 5 s.
+    settings = Settings(scheduler_tick_seconds=60, notify_send_interval_seconds=5)
+    assert scheduler.pause_seconds(settings) == 5
+    quiet = settings.model_copy(update={"notify_send_interval_seconds": 0})  # sending off
+    assert scheduler.pause_seconds(quiet) == 60
+
+
 async def test_operators_list_and_run_jobs_from_the_command_line(
     cli_env: dict[str, str], tmp_path: Path
 ) -> None:

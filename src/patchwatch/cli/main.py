@@ -113,3 +113,4 @@ from patchwatch.cli import catalog as _catalog  # noqa: E402,F401
 from patchwatch.cli import client as _client  # noqa: E402,F401
 from patchwatch.cli import imports as _imports  # noqa: E402,F401
 from patchwatch.cli import jobs as _jobs  # noqa: E402,F401
+from patchwatch.cli import worker as _worker  # noqa: E402,F401

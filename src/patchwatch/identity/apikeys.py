@@ -150,3 +150,41 @@ async def revoke_api_key(session: AsyncSession, actor: Principal, api_key: ApiKe
             changes={"prefix": api_key.prefix},
         )
     return api_key
+
+
+async def rotate_site_key(
+    session: AsyncSession,
+    actor: Principal,
+    *,
+    organization: Organization,
+    site_uuid: uuid.UUID,
+    name: str,
+    permissions: list[str],
+) -> tuple[ApiKey, str, list[ApiKey]]:
+    """Create a key bound to one site and revoke that site's earlier keys of the same name.
+
+    Returns the new key, its secret (shown once) and the keys revoked. The new key is checked
+    like any other (the caller must hold its permissions) before anything is revoked.
+    """
+    check_grantable(actor, permissions)
+    earlier = list(
+        await session.scalars(
+            select(ApiKey).where(
+                ApiKey.organization_id == organization.id,
+                ApiKey.site_uuid == site_uuid,
+                ApiKey.name == name,
+                ApiKey.revoked_at.is_(None),
+            )
+        )
+    )
+    for old in earlier:
+        await revoke_api_key(session, actor, old)
+    api_key, secret = await create_api_key(
+        session,
+        actor,
+        organization=organization,
+        name=name,
+        permissions=permissions,
+        site_uuid=site_uuid,
+    )
+    return api_key, secret, earlier

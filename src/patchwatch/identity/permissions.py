@@ -33,9 +33,18 @@ PERMISSIONS: dict[str, str] = {
     "maintenance:decide": "accept and reject maintenance requests",
     "imports:read": "read the record of file imports",
     "imports:write": "import sites, patch runs and users from CSV and Excel files",
+    "webhooks:manage": "create and change the organization's webhooks",
+    "tasks:read": "read tasks and the organization's task prices",
+    "tasks:write": "create, reassign and shuffle tasks; set the organization's task prices",
+    "tasks:complete": "complete the tasks assigned to oneself",
+    "ledger:read": "read one's own balance, ledger entries and statements",
+    "billing:read": "read the organization's bill: every engineer's balance, entries, statements",
+    "ledger:write": "append ledger corrections",
+    "analytics:read": "read the accounting analytics (management earnings, negative balances)",
 }
 
-_READ = [p for p in PERMISSIONS if p.endswith(":read")]
+# Analytics are for platform admins only, so a manager does not get them with every other read.
+_READ = [p for p in PERMISSIONS if p.endswith(":read") and p != "analytics:read"]
 
 BUILTIN_ROLES: dict[str, tuple[str, list[str]]] = {
     "admin": ("Platform admin: everything, in every organization", sorted(PERMISSIONS)),
@@ -55,6 +64,12 @@ BUILTIN_ROLES: dict[str, tuple[str, list[str]]] = {
                 "maintenance:request",
                 "maintenance:decide",
                 "imports:write",
+                "webhooks:manage",
+                "tasks:write",
+                # Only an assignee completes a task (managers never are one); a manager still
+                # holds every engineer permission, to be allowed to give the engineer role.
+                "tasks:complete",
+                "ledger:write",
             }
         ),
     ),
@@ -69,6 +84,9 @@ BUILTIN_ROLES: dict[str, tuple[str, list[str]]] = {
                 "patching:read",
                 "patching:write",
                 "maintenance:request",
+                "tasks:read",
+                "tasks:complete",
+                "ledger:read",
             }
         ),
     ),
@@ -79,7 +97,14 @@ BUILTIN_ROLES: dict[str, tuple[str, list[str]]] = {
     "viewer": (
         "Viewer: reads dashboards and reports of the organization",
         sorted(
-            {"sites:read", "snapshots:read", "catalog:read", "organizations:read", "patching:read"}
+            {
+                "sites:read",
+                "snapshots:read",
+                "catalog:read",
+                "organizations:read",
+                "patching:read",
+                "tasks:read",
+            }
         ),
     ),
 }

@@ -14,29 +14,19 @@ from patchwatch.identity import apikeys
 from patchwatch.identity import service as identity
 from patchwatch.identity.models import ApiKey
 from patchwatch.identity.principal import Principal
-from patchwatch.identity.schemas_apikeys import ApiKeyCreate, ApiKeyCreated, ApiKeyOut
+from patchwatch.identity.schemas_apikeys import (
+    ApiKeyCreate,
+    ApiKeyCreated,
+    ApiKeyOut,
+    key_created,
+    key_out,
+)
 
 router = APIRouter(tags=["api keys"])
 Page = Annotated[PageParams, Depends(page_params)]
 KeyReader = Annotated[Principal, Depends(require_user("api_keys:read"))]
 KeyWriter = Annotated[Principal, Depends(require_user("api_keys:write"))]
 SORT = {"name": ApiKey.name, "created_at": ApiKey.created_at, "last_used_at": ApiKey.last_used_at}
-
-
-def _out(api_key: ApiKey) -> ApiKeyOut:
-    return ApiKeyOut(
-        uuid=api_key.uuid,
-        name=api_key.name,
-        prefix=api_key.prefix,
-        organization_uuid=api_key.organization.uuid,
-        permissions=api_key.permissions,
-        site_uuid=api_key.site_uuid,
-        created_at=api_key.created_at,
-        created_by=api_key.created_by,
-        last_used_at=api_key.last_used_at,
-        expires_at=api_key.expires_at,
-        revoked_at=api_key.revoked_at,
-    )
 
 
 @router.post("/api-keys", status_code=status.HTTP_201_CREATED, summary="Create an API key")
@@ -54,7 +44,7 @@ async def create_api_key(
         expires_at=body.expires_at,
     )
     await session.commit()
-    return wrap(ApiKeyCreated(**_out(api_key).model_dump(), secret=secret))
+    return wrap(key_created(api_key, secret))
 
 
 @router.get("/api-keys", summary="API keys of your organization (admins: all)")
@@ -73,7 +63,7 @@ async def list_api_keys(
     rows, total = await fetch_page(
         session, apikeys.api_keys_query(actor, organization_id=org_id), page, SORT, [ApiKey.id]
     )
-    return list_envelope(request, [_out(k) for k in rows], total, page)
+    return list_envelope(request, [key_out(k) for k in rows], total, page)
 
 
 @router.delete("/api-keys/{key_uuid}", summary="Revoke an API key")
@@ -83,4 +73,4 @@ async def revoke_api_key(
     api_key = await apikeys.get_api_key(session, actor, key_uuid)
     await apikeys.revoke_api_key(session, actor, api_key)
     await session.commit()
-    return wrap(_out(api_key))
+    return wrap(key_out(api_key))

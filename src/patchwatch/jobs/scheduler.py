@@ -21,9 +21,11 @@ from sqlalchemy import or_, select, update
 from patchwatch.catalog.sync import sync_drupal_catalog
 from patchwatch.db import Database, insert_ignoring_conflicts, utcnow
 from patchwatch.jobs.models import ScheduledJob
+from patchwatch.notify import jobs as notify_jobs
 from patchwatch.patching.cycles import open_due_cycles
 from patchwatch.settings import Settings
 from patchwatch.status.breaches import record_sla_breaches
+from patchwatch.work import jobs as work_jobs
 
 log = structlog.get_logger(__name__)
 
@@ -63,11 +65,18 @@ def jobs(settings: Settings) -> dict[str, Job]:
         "catalog-sync": (settings.catalog_sync_interval_minutes, _catalog_sync),
         "sla-breaches": (settings.sla_check_interval_minutes, _sla_breaches),
         "cycles-open": (settings.cycle_open_interval_minutes, _open_cycles),
+        "daily-close": (settings.daily_close_interval_minutes, work_jobs.daily_close),
+        "sla-reminders": (settings.sla_check_interval_minutes, notify_jobs.sla_reminders),
+        "notify-digest": (settings.notify_digest_interval_minutes, notify_jobs.send_digests),
     }
-    return {
+    found = {
         name: Job(name, timedelta(minutes=minutes), function)
         for name, (minutes, function) in every.items()
     }
+    # Notifications go out within seconds, not minutes (the tick bounds how often it runs).
+    sending = timedelta(seconds=settings.notify_send_interval_seconds)
+    found["notify-send"] = Job("notify-send", sending, notify_jobs.send_due, timedelta(minutes=5))
+    return found
 
 
 async def _claim(database: Database, job: Job, now: datetime, *, force: bool) -> bool:
@@ -149,14 +158,22 @@ async def run_due(database: Database, settings: Settings) -> dict[str, dict[str,
     return ran
 
 
+def pause_seconds(settings: Settings) -> float:
+    """How long the loop sleeps between looks: the tick, or less when a job runs more often
+    (``notify-send`` every few seconds: a security email must not wait for a one-minute tick)."""
+    intervals = [job.interval.total_seconds() for job in jobs(settings).values() if job.interval]
+    return min([float(settings.scheduler_tick_seconds), *intervals])
+
+
 async def run_forever(database: Database, settings: Settings) -> None:
-    """The loop of a long-running process: look for due jobs every tick, until cancelled."""
+    """The loop of a long-running process: look for due jobs every pause, until cancelled."""
+    pause = pause_seconds(settings)
     while True:
         try:
             await run_due(database, settings)
         except Exception:  # e.g. the database is down or not migrated: try again next tick
             log.warning("scheduler_tick_failed", exc_info=True)
-        await asyncio.sleep(settings.scheduler_tick_seconds)
+        await asyncio.sleep(pause)
 
 
 async def job_states(database: Database) -> list[ScheduledJob]:

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from patchwatch.audit import service as audit
 from patchwatch.db import utcnow
 from patchwatch.errors import Invalid, NotFound, PayloadTooLarge, PermissionDenied
+from patchwatch.events import service as events
 from patchwatch.identity.models import Organization
 from patchwatch.identity.principal import Principal
 from patchwatch.patching import spreadsheets
@@ -181,6 +182,26 @@ async def run_import(
     )
     session.add(record)
     await session.flush()
+    events.emit(
+        session,
+        "import.finished",
+        aggregate_type="import",
+        aggregate_uuid=record.uuid,
+        organization_id=organization_id,
+        payload={
+            "uuid": str(record.uuid),
+            "kind": kind,
+            "file_name": record.file_name,
+            "status": status,
+            "dry_run": dry_run,
+            "actor_type": actor.kind,
+            "actor_uuid": str(actor.actor_uuid) if actor.actor_uuid else None,
+            "rows_total": tally.total,
+            "rows_created": tally.created,
+            "rows_updated": tally.updated,
+            "rows_failed": tally.failed,
+        },
+    )
     if not dry_run and status != "failed" and (tally.created or tally.updated):
         await audit.record(
             session,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from patchwatch.audit import service as audit
@@ -441,6 +441,27 @@ def package_updates_query(
     if package:
         stmt = stmt.where(PatchRunItem.package == package)
     return cast("Select[Any]", stmt)
+
+
+async def latest_run_changing(session: AsyncSession, site_id: int, package: str) -> PatchRun | None:
+    """The newest succeeded run of a site that updated ``package`` (an item that succeeded)."""
+    stmt = (
+        select(PatchRun)
+        .join(PatchRunItem, PatchRunItem.patch_run_id == PatchRun.id)
+        .where(
+            PatchRun.site_id == site_id,
+            PatchRun.status == RunStatus.succeeded.value,
+            PatchRunItem.package == package,
+            PatchRunItem.result == ItemResult.succeeded.value,
+        )
+        .order_by(
+            func.coalesce(PatchRun.finished_at, PatchRun.started_at, PatchRun.created_at).desc(),
+            PatchRun.id.desc(),
+        )
+        .limit(1)
+    )
+    run: PatchRun | None = await session.scalar(stmt)
+    return run
 
 
 async def run_uuids(session: AsyncSession, run_ids: Sequence[int]) -> dict[int, uuid.UUID]:

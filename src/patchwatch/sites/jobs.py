@@ -43,7 +43,7 @@ from patchwatch.db import Database, utcnow
 from patchwatch.errors import DomainError
 from patchwatch.events import service as events
 from patchwatch.patching import service as patching
-from patchwatch.sites import formats
+from patchwatch.sites import connector_format, formats
 from patchwatch.sites.ingest import raw_body
 from patchwatch.sites.models import InstalledPackage, Site, Snapshot
 from patchwatch.status import service as status
@@ -202,15 +202,18 @@ async def _process(session: AsyncSession, snapshot_id: int, site_id: int) -> Non
         snapshot.status, snapshot.processed_at = "processed", now
         snapshot.result = {"superseded": True, "superseded_by": str(newer)}
         return
-    inventory = formats.parse(snapshot.format, raw_body(snapshot))
-    applied = await apply_inventory(session, site, inventory.packages, seen_at=now)
+    if snapshot.format == connector_format.FORMAT:
+        inventory, full = connector_format.parse_stored(raw_body(snapshot))
+    else:
+        inventory, full = formats.parse(snapshot.format, raw_body(snapshot)), True
+    applied = await apply_inventory(session, site, inventory.packages, seen_at=now, full=full)
     await patching.reconcile_snapshot(
         session,
         site,
         snapshot_id=snapshot.id,
         observed_at=snapshot.collected_at or snapshot.received_at,
         previous_at=await _previous_observed_at(session, snapshot),
-        versions={(p.ecosystem, p.name): p.version for p in inventory.packages},
+        versions=applied.versions,
         changes=applied.version_changes,
     )
     site.last_snapshot_at = snapshot.received_at
@@ -239,6 +242,8 @@ async def _previous_observed_at(session: AsyncSession, snapshot: Snapshot) -> da
 class Applied:
     counts: dict[str, int]
     version_changes: list[patching.VersionChange]
+    # Every package's version after applying (a partial push keeps the unreported ones).
+    versions: dict[tuple[str, str], str | None]
 
 
 async def _existing(session: AsyncSession, site_id: int) -> dict[tuple[str, str], Any]:
@@ -292,6 +297,7 @@ async def apply_inventory(
     packages: list[formats.InventoryPackage],
     *,
     seen_at: datetime,
+    full: bool = True,
 ) -> Applied:
     """Make the site's installed packages match the inventory, in a few set-based statements.
 
@@ -323,7 +329,8 @@ async def apply_inventory(
         and (row.version, row.package_type, row.enabled)
         != (package.version, package.package_type, package.enabled)
     ]
-    removed = [row for key, row in existing.items() if key not in wanted]
+    # A partial inventory (``full=False``) only adds and updates: nothing is removed.
+    removed = [row for key, row in existing.items() if key not in wanted] if full else []
     table = cast(Table, InstalledPackage.__table__)
     for start in range(0, len(inserts), _CHUNK):
         await session.execute(insert(table), inserts[start : start + _CHUNK])
@@ -341,7 +348,7 @@ async def apply_inventory(
             chunk = removed_ids[start : start + _CHUNK]
             await session.execute(delete(table).where(table.c.id.in_(chunk)))
     await status.refresh_site(session, site.id, seen_at=seen_at)
-    if not wanted:
+    if not wanted and full:
         # Nothing left to count: the status recompute only sees sites that have packages.
         for column, value in status.EMPTY_SUMMARY.items():
             setattr(site, column, value)
@@ -351,7 +358,9 @@ async def apply_inventory(
         if key in wanted and row.version != wanted[key].version
     ]
     counts = {"added": len(inserts), "updated": len(version_changes), "removed": len(removed)}
-    return Applied(counts, version_changes)
+    versions = {key: row.version for key, row in existing.items() if not full}
+    versions.update({key: package.version for key, package in wanted.items()})
+    return Applied(counts, version_changes, versions)
 
 
 async def _resolve_removed(

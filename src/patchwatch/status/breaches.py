@@ -69,6 +69,39 @@ async def record_sla_breaches(session: AsyncSession, now: datetime | None = None
     return total
 
 
+async def exposures_due_between(
+    session: AsyncSession, start: datetime, end: datetime, *, limit: int = _BATCH
+) -> list[Any]:
+    """Open exposures, not yet breached, whose SLA deadline falls in [start, end), across every
+    organization (for the notifier's reminders): id, organization_id, site uuid and name,
+    package, version, severity, recommended version and deadline."""
+    rows = await session.execute(
+        select(
+            InstalledPackage.id,
+            InstalledPackage.organization_id,
+            Site.uuid.label("site_uuid"),
+            Site.name.label("site_name"),
+            Package.name.label("package"),
+            InstalledPackage.version,
+            InstalledPackage.severity,
+            InstalledPackage.recommended_version,
+            InstalledPackage.sla_due_at,
+        )
+        .join(Site, Site.id == InstalledPackage.site_id)
+        .join(Package, Package.id == InstalledPackage.package_id)
+        .where(
+            InstalledPackage.missing_security.is_(True),
+            InstalledPackage.sla_due_at >= start,
+            InstalledPackage.sla_due_at < end,
+            InstalledPackage.sla_breached_at.is_(None),
+            Site.is_deleted.is_(False),
+        )
+        .order_by(InstalledPackage.sla_due_at, InstalledPackage.id)
+        .limit(limit)
+    )
+    return list(rows.all())
+
+
 def _event(row: Any, now: datetime) -> dict[str, Any]:
     site_uuid, package_name = row[9], row[10]
     return {

@@ -1,0 +1,89 @@
+"""Webhook calls: a JSON body signed with HMAC-SHA256 over ``timestamp.body``.
+
+The receiver recomputes ``hex(hmac_sha256(secret, f"{t}.{raw body}"))`` from the header
+``X-Patchwatch-Signature: t=<unix seconds>,v1=<hex>`` and rejects old timestamps (replays).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import datetime
+from typing import Any
+
+import httpx
+import orjson
+
+from patchwatch import __version__
+
+SIGNATURE_HEADER = "X-Patchwatch-Signature"
+
+
+def sign(secret: str, timestamp: int, body: bytes) -> str:
+    """The signature header's value for ``body`` sent at ``timestamp``."""
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return f"t={timestamp},v1={digest.hexdigest()}"
+
+
+def verify(secret: str, header: str, body: bytes) -> bool:
+    """What a receiver does: recompute the signature and compare in constant time."""
+    parts = dict(item.split("=", 1) for item in header.split(",") if "=" in item)
+    try:
+        expected = sign(secret, int(parts.get("t", "")), body)
+    except ValueError:
+        return False
+    return hmac.compare_digest(expected, header)
+
+
+def payload(
+    payload_format: str,
+    *,
+    delivery_uuid: str,
+    kind: str,
+    title: str,
+    text: str,
+    link: str,
+    data: dict[str, Any],
+    created_at: datetime,
+) -> dict[str, Any]:
+    """The body: Patchwatch's JSON, or Slack's incoming-webhook shape (``{"text": ...}``)."""
+    if payload_format == "slack":
+        return {"text": f"*{title}*\n{text}\n<{link}|Open in Patchwatch>"}
+    return {
+        "id": delivery_uuid,
+        "kind": kind,
+        "title": title,
+        "text": text,
+        "link": link,
+        "created_at": created_at.isoformat(),
+        "data": data,
+    }
+
+
+async def post(
+    url: str,
+    secret: str,
+    body: dict[str, Any],
+    *,
+    kind: str,
+    delivery_uuid: str,
+    timeout_seconds: float,
+) -> None:
+    """POST the signed body; raises on a network error or a non-2xx answer."""
+    raw = orjson.dumps(body)
+    timestamp = int(datetime.now().timestamp())
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": f"Patchwatch/{__version__}",
+        "X-Patchwatch-Event": kind,
+        "X-Patchwatch-Delivery": delivery_uuid,
+        SIGNATURE_HEADER: sign(secret, timestamp, raw),
+    }
+    async with httpx.AsyncClient(timeout=timeout_seconds, follow_redirects=False) as client:
+        response = await client.post(url, content=raw, headers=headers)
+    if not response.is_success:
+        raise WebhookFailed(f"HTTP {response.status_code} from the receiver")
+
+
+class WebhookFailed(Exception):
+    pass
