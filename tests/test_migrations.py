@@ -12,12 +12,15 @@ import pytest
 import pytest_asyncio
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from patchwatch import migrate
 from patchwatch.app import create_app
-from patchwatch.db import Base, make_engine
+from patchwatch.db import Base, make_engine, make_sessionmaker
+from patchwatch.identity.models import Organization
 from patchwatch.settings import Settings
+from patchwatch.sites.models import Site, Snapshot
 from tests.conftest import PG_URL, _create_pg_database, _drop_pg_database
 
 
@@ -157,3 +160,39 @@ async def test_0005_adds_patching_permissions_to_built_in_roles_and_keeps_custom
     assert "patching:write" in after["engineer"]
     await asyncio.to_thread(migrate.downgrade, scratch_url, "0004")
     assert await _role_permissions(scratch_url) == before
+
+
+async def test_0010_downgrade_keeps_snapshots_that_repeat_an_earlier_content(
+    scratch_url: str,
+) -> None:
+    # Since 0010 a site may hold A, B, A; going back to the unique (site, hash) must not fail.
+    await asyncio.to_thread(migrate.upgrade, scratch_url)
+    engine = make_engine(scratch_url)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            org = Organization(name="Org")
+            session.add(org)
+            await session.flush()
+            site = Site(organization_id=org.id, url="https://a.example.org", name="A")
+            session.add(site)
+            await session.flush()
+            for digest in ("a" * 64, "b" * 64, "a" * 64):
+                session.add(
+                    Snapshot(
+                        site_id=site.id,
+                        organization_id=org.id,
+                        format="native",
+                        content_hash=digest,
+                        raw={},
+                    )
+                )
+                await session.flush()
+            await session.commit()
+        await asyncio.to_thread(migrate.downgrade, scratch_url, "0009")
+        async with engine.connect() as conn:
+            rows = await conn.execute(text("SELECT content_hash FROM snapshots ORDER BY id"))
+            hashes = list(rows.scalars())
+        assert hashes[:2] == ["a" * 64, "b" * 64]
+        assert len(hashes) == 3 and len(hashes[2]) == 64 and hashes[2] != "a" * 64
+    finally:
+        await engine.dispose()

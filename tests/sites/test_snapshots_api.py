@@ -366,6 +366,23 @@ async def test_the_same_content_again_is_the_same_snapshot(
     assert await snapshot_count(db) == 1
 
 
+async def test_an_inventory_seen_before_and_since_replaced_is_applied_again(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    # A deployment to 10.2.0 rolled back to 10.1.0: the site runs 10.1.0 again, and says so.
+    _, key = await agent(client, db)
+    first = await processed(client, key, await client.post(PUSH, headers=key, json=BASIC))
+    newer = native(("drupal", "10.2.0"), ("token", "8.x-1.17"))
+    await processed(client, key, await client.post(PUSH, headers=key, json=newer))
+    response = await client.post(PUSH, headers=key, json=BASIC)
+    back = await processed(client, key, response)
+    assert response.json()["data"]["duplicate"] is False and back["uuid"] != first["uuid"]
+    packages = await client.get(f"/api/v1/sites/{first['site_uuid']}/packages", headers=key)
+    versions = {p["package"]: p["version"] for p in packages.json()["data"]}
+    assert versions["drupal"] == "10.1.0"
+    assert await snapshot_count(db) == 3
+
+
 async def test_the_same_idempotency_key_returns_the_first_snapshot(
     client: httpx.AsyncClient, db: Database
 ) -> None:

@@ -227,11 +227,20 @@ async def _earlier(
     return Received(earlier, site, duplicate=True)
 
 
-async def _same_content(session: AsyncSession, site: Site, digest: str) -> Received | None:
-    same = await session.scalar(
-        select(Snapshot).where(Snapshot.site_id == site.id, Snapshot.content_hash == digest)
+async def _same_as_latest(session: AsyncSession, site: Site, digest: str) -> Received | None:
+    """The site's latest snapshot when it has this content: a repeated push changes nothing.
+
+    Only the latest: an inventory seen before and since replaced (a deployment rolled back
+    to A after B) is news, and must be applied again. The site is locked first, so that of two
+    identical pushes at the same moment the second finds the first.
+    """
+    await sites.lock_site(session, site.id)
+    latest = await session.scalar(
+        select(Snapshot).where(Snapshot.site_id == site.id).order_by(Snapshot.id.desc()).limit(1)
     )
-    return Received(same, site, duplicate=True) if same is not None else None
+    if latest is not None and latest.content_hash == digest:
+        return Received(latest, site, duplicate=True)
+    return None
 
 
 def _kind_of(format_name: str, inventory: formats.Inventory) -> str:
@@ -253,7 +262,7 @@ async def _receive(session: AsyncSession, actor: Principal, push: Push) -> Recei
         session, actor, push, inventory.site, _kind_of(format_name, inventory)
     )
     digest = content_hash(format_name, decoded)
-    same = await _same_content(session, site, digest)
+    same = await _same_as_latest(session, site, digest)
     if same is not None:
         return same
     snapshot = Snapshot(
@@ -280,8 +289,8 @@ async def _receive(session: AsyncSession, actor: Principal, push: Push) -> Recei
 async def receive_snapshot(session: AsyncSession, actor: Principal, push: Push) -> Received:
     """Validate and store a snapshot (status ``received``) and commit; processing follows.
 
-    A repeated push (same Idempotency-Key in the organization, or same content for the same
-    site) returns the snapshot stored first, also when two copies race each other.
+    A repeated push (same Idempotency-Key in the organization, or the same content as the
+    site's latest snapshot) returns the snapshot stored first, also when two copies race.
     """
     try:
         received = await _receive(session, actor, push)

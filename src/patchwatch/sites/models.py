@@ -80,10 +80,7 @@ class Snapshot(IdMixin, Base):
     result: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
     received_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
 
-    __table_args__ = (
-        UniqueConstraint("site_id", "content_hash"),
-        UniqueConstraint("organization_id", "idempotency_key"),
-    )
+    __table_args__ = (UniqueConstraint("organization_id", "idempotency_key"),)
 
 
 class InstalledPackage(Base):
