@@ -81,6 +81,9 @@ class Settings(BaseSettings):
     notify_retry_base_seconds: int = Field(default=60, ge=1, le=86400)
     # A webhook failing this many times in a row is disabled and its owner told.
     webhook_failure_limit: int = Field(default=5, ge=1, le=1000)
+    # Webhook receivers at loopback, private or link-local addresses are refused (SSRF) unless
+    # allowed: on-premise installations whose receivers live inside their own network.
+    webhook_allow_private_addresses: bool = False
     notify_digest_interval_minutes: int = Field(default=24 * 60, ge=0)
     # SLA reminders: days before the deadline at which subscribers hear of it (once each).
     sla_reminder_days: Annotated[list[int], NoDecode] = [7, 1]

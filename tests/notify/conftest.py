@@ -106,6 +106,7 @@ def notify_settings(settings: Settings, smtp_server: tuple[Mailbox, int]) -> Set
             "notify_retry_base_seconds": 60,
             "notify_max_attempts": 4,
             "webhook_failure_limit": 3,
+            "webhook_allow_private_addresses": True,  # the receiver listens on 127.0.0.1
         }
     )
 

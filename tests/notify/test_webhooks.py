@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
+import pytest
 
 from patchwatch.db import Database, utcnow
 from patchwatch.notify import sender, webhooks
@@ -105,6 +106,38 @@ async def test_failed_webhook_call_is_retried_after_a_backoff(
     assert len(receiver.requests) == 2
     [delivery] = await deliveries(db, "webhook")
     assert (delivery.status, delivery.attempts) == ("sent", 2)
+
+
+async def test_webhook_to_an_address_inside_the_network_is_refused(
+    client: httpx.AsyncClient, db: Database, notify_settings: Settings, receiver: Receiver
+) -> None:
+    # SSRF: a user's webhook must not make the server call its own network (the receiver
+    # listens on 127.0.0.1), unless the operator allows private addresses.
+    org, _, headers, site = await _engineer_with_site(client, db)
+    await _personal_webhook(client, headers, receiver.url)
+    await emit_security_update(db, org, site)
+    await run_notifier(db)
+    strict = notify_settings.model_copy(update={"webhook_allow_private_addresses": False})
+
+    await sender.deliver_due(db, strict)
+
+    assert receiver.requests == []
+    [delivery] = await deliveries(db, "webhook")
+    assert delivery.status != "sent" and "non-public address (127.0.0.1)" in (
+        delivery.last_error or ""
+    )
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["10.0.0.8", "192.168.1.1", "169.254.169.254", "::1", "fd00::1", "::ffff:127.0.0.1"],
+)
+def test_private_loopback_and_metadata_addresses_are_not_public(address: str) -> None:
+    assert not webhooks._is_public(address)
+
+
+def test_public_addresses_are_public() -> None:
+    assert webhooks._is_public("93.184.216.34") and webhooks._is_public("2606:4700::1111")
 
 
 async def test_dead_webhook_is_disabled_and_its_owner_told(

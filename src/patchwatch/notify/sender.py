@@ -61,6 +61,7 @@ async def _send_webhook(delivery: Delivery, hook: Webhook, settings: Settings) -
         kind=delivery.kind,
         delivery_uuid=str(delivery.uuid),
         timeout_seconds=settings.webhook_timeout_seconds,
+        allow_private=settings.webhook_allow_private_addresses,
     )
 
 

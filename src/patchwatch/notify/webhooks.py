@@ -6,10 +6,14 @@ The receiver recomputes ``hex(hmac_sha256(secret, f"{t}.{raw body}"))`` from the
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
+import ipaddress
+import socket
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import orjson
@@ -60,6 +64,32 @@ def payload(
     }
 
 
+def _is_public(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+async def assert_public_destination(url: str) -> None:
+    """Refuse a receiver inside our own network (SSRF): every address its host resolves to must
+    be a public one; loopback, private, link-local (cloud metadata) and reserved ones are not."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        found = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        raise WebhookFailed(f"cannot resolve {host}: {exc}") from exc
+    addresses = {str(info[4][0]) for info in found}
+    private = sorted(address for address in addresses if not _is_public(address))
+    if private:
+        raise WebhookFailed(
+            f"refused: {host} resolves to a non-public address ({', '.join(private)}); "
+            "set PATCHWATCH_WEBHOOK_ALLOW_PRIVATE_ADDRESSES=true for receivers inside your network"
+        )
+
+
 async def post(
     url: str,
     secret: str,
@@ -68,8 +98,12 @@ async def post(
     kind: str,
     delivery_uuid: str,
     timeout_seconds: float,
+    allow_private: bool = False,
 ) -> None:
-    """POST the signed body; raises on a network error or a non-2xx answer."""
+    """POST the signed body; raises on a network error, a non-2xx answer, or (unless allowed)
+    a receiver at a non-public address."""
+    if not allow_private:
+        await assert_public_destination(url)
     raw = orjson.dumps(body)
     timestamp = int(datetime.now().timestamp())
     headers = {
