@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -64,3 +66,11 @@ async def load_demo_data(session: AsyncSession, *, admin_password: str) -> bool:
             is_approved=True,
         )
     return True
+
+
+async def demo_organization_uuid(session: AsyncSession) -> uuid.UUID | None:
+    """The demo organization's uuid, None when the demo data is not loaded."""
+    found = await session.scalar(
+        select(Organization.uuid).where(Organization.name == DEMO_ORGANIZATION)
+    )
+    return found

@@ -214,3 +214,27 @@ async def test_a_snapshot_that_cannot_be_processed_fails_with_a_reason_and_write
     assert set(await inventory(db, first["site_uuid"])) == {"drupal"}
     shown = (await client.get(f"{PUSH}/{failed.uuid}", headers=key)).json()["data"]
     assert shown["status"] == "failed" and shown["failure_reason"] == failed.failure_reason
+
+
+async def test_a_package_counts_as_seen_since_the_inventory_was_collected(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    key = await agent(client, db)
+    collected = (utcnow() - timedelta(days=10)).replace(microsecond=0)
+    snapshot = await push(
+        client, key, {**native(("drupal", "10.2.0")), "collected_at": collected.isoformat()}
+    )
+    installed = (await inventory(db, snapshot["site_uuid"]))["drupal"]
+    assert installed.first_seen_at == collected
+    assert installed.version_seen_at == collected
+
+
+async def test_an_inventory_collected_in_the_future_counts_as_seen_now(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    key = await agent(client, db)
+    before = utcnow()
+    future = (before + timedelta(days=30)).isoformat()
+    snapshot = await push(client, key, {**native(("drupal", "10.2.0")), "collected_at": future})
+    installed = (await inventory(db, snapshot["site_uuid"]))["drupal"]
+    assert before <= installed.first_seen_at <= utcnow()

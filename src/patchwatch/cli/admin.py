@@ -79,12 +79,16 @@ def demo() -> None:
     password = generate_password()
 
     async def _demo(database: Database) -> bool:
-        from patchwatch.demo import load_demo_data
+        from patchwatch.demo import demo_organization_uuid, load_demo_data
+        from patchwatch.demo_fleet import load_demo_fleet
 
         async with database.sessionmaker() as session:
             created = await load_demo_data(session, admin_password=password)
             await session.commit()
-            return created
+            organization_uuid = await demo_organization_uuid(session)
+        if organization_uuid is not None:
+            await load_demo_fleet(database, organization_uuid)
+        return created
 
     created = run_with_database(_demo)
     console.print("demo data " + ("loaded" if created else "already present; admin password reset"))

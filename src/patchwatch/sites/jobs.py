@@ -206,7 +206,10 @@ async def _process(session: AsyncSession, snapshot_id: int, site_id: int) -> Non
         inventory, full = connector_format.parse_stored(raw_body(snapshot))
     else:
         inventory, full = formats.parse(snapshot.format, raw_body(snapshot)), True
-    applied = await apply_inventory(session, site, inventory.packages, seen_at=now, full=full)
+    # A version was on the site when the inventory was collected; a clock ahead of ours is not
+    # believed (the future would shorten exposures).
+    seen_at = min(snapshot.collected_at or now, now)
+    applied = await apply_inventory(session, site, inventory.packages, seen_at=seen_at, full=full)
     await patching.reconcile_snapshot(
         session,
         site,
