@@ -271,3 +271,24 @@ async def test_a_viewer_reads_tasks_but_cannot_complete_them(
     assert (await client.get(f"/api/v1/tasks/{task['uuid']}", headers=viewer)).status_code == 200
     response = await client.post(f"/api/v1/tasks/{task['uuid']}/complete", headers=viewer)
     assert response.status_code == 403
+
+
+async def test_a_key_bound_to_a_site_sees_only_that_sites_tasks(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    t = await team(db, client, engineers=1)
+    mine = await make_site(client, t.manager, "https://mine.example.org")
+    other = await make_site(client, t.manager, "https://other.example.org")
+    own = await create_task(client, t.manager, title="Patch mine", site_uuid=mine["uuid"])
+    elsewhere = await create_task(client, t.manager, title="Patch other", site_uuid=other["uuid"])
+    response = await client.post(
+        "/api/v1/api-keys",
+        headers=t.manager,
+        json={"name": "site agent", "permissions": ["tasks:read"], "site_uuid": mine["uuid"]},
+    )
+    assert response.status_code == 201, response.text
+    key = {"Authorization": f"Bearer {response.json()['data']['secret']}"}
+    listed = await client.get("/api/v1/tasks", headers=key)
+    assert [task["uuid"] for task in listed.json()["data"]] == [own["uuid"]]
+    hidden = await client.get(f"/api/v1/tasks/{elsewhere['uuid']}", headers=key)
+    assert hidden.status_code == 404

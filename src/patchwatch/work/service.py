@@ -155,6 +155,8 @@ def tasks_query(
 ) -> Select[Any]:
     """The tasks the caller may see (their organization's), filtered."""
     stmt = scoped(select(Task), Task.organization_id, actor)
+    if actor.site_uuid is not None:  # a key bound to one site sees that site's tasks only
+        stmt = stmt.join(Site, Site.id == Task.site_id).where(Site.uuid == actor.site_uuid)
     for column, value in ((Task.status, status), (Task.source, source)):
         if value is not None:
             stmt = stmt.where(column == value)
