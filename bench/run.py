@@ -6,6 +6,7 @@
     .venv/bin/python bench/run.py events [--postgres URL] [--events 10000] [--redis URL]
     .venv/bin/python bench/run.py connector [--postgres URL] [--sites 200] [--modules 150]
     .venv/bin/python bench/run.py notify [--postgres URL] [--rounds 5] [--tick 60]
+    .venv/bin/python bench/run.py dashboard [--postgres URL] [--sites 10000] [--loads 7]
     .venv/bin/python bench/run.py            # identity, then fleet at 1,000 sites, on SQLite
 
 Each run makes a fresh database (SQLite in a temporary folder, or a new database on the
@@ -22,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import connector
+import dashboard
 import fleet
 import imports
 
@@ -42,6 +44,7 @@ def main() -> None:
         ("events", events),
         ("connector", connector),
         ("notify", notify),
+        ("dashboard", dashboard),
     ):
         sub = suites.add_parser(name, help=(module.__doc__ or "").splitlines()[0])
         sub.add_argument(
@@ -63,6 +66,7 @@ def main() -> None:
         "events": events,
         "connector": connector,
         "notify": notify,
+        "dashboard": dashboard,
     }
     suite[args.suite].run(args)
 

@@ -139,6 +139,7 @@ async def test_0005_adds_patching_permissions_to_built_in_roles_and_keeps_custom
     # Areas added by 0005 and by later revisions (which the downgrade to 0004 also removes).
     new_areas = ("patching:", "cycles:", "maintenance:", "imports:", "webhooks:")
     new_areas += ("tasks:", "ledger:", "billing:", "analytics:")  # 0007
+    new_areas += ("rollouts:",)  # 0011
     async with engine.begin() as conn:
         for name, permissions in (await _role_permissions(scratch_url)).items():
             old = [p for p in permissions if not p.startswith(new_areas)]

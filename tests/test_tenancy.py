@@ -36,6 +36,7 @@ from patchwatch.identity.models import ApiKey, Organization, User
 from patchwatch.identity.permissions import PERMISSIONS, PLATFORM_ADMIN
 from patchwatch.notify.models import Notification, Webhook
 from patchwatch.patching.models import Cycle, MaintenanceRequest, PatchRun
+from patchwatch.rollouts.models import RolloutReport
 from patchwatch.sites.models import InstalledPackage, Site, Snapshot
 from patchwatch.work.models import LedgerEntry, Statement, Task
 from tests.factories import (
@@ -74,6 +75,10 @@ PARAMETER_KINDS = {
     "notification_uuid": "notification",
     "webhook_uuid": "webhook",
     "delivery_uuid": "dead_letter",
+    "deployment_uuid": "rollout_deployment",
+    "rollout_cycle_uuid": "rollout_cycle",
+    "collection_uuid": "rollout_collection",
+    "report_uuid": "rollout_report",
 }
 # Kinds that belong to an organization: a route naming B's must refuse (404, or 401/403/405).
 OWNED_KINDS = {
@@ -91,6 +96,10 @@ OWNED_KINDS = {
     "notification",
     "webhook",
     "dead_letter",
+    "rollout_deployment",
+    "rollout_cycle",
+    "rollout_collection",
+    "rollout_report",
 }
 # Platform-wide kinds (roles and groups are shared by all organizations): a route naming one may
 # answer, but never with B's data, and B's data must stay unchanged (checked at the end).
@@ -157,6 +166,15 @@ BODIES: dict[tuple[str, str], Any] = {
     ("patch", "/api/v1/webhooks/{webhook_uuid}"): {"name": "Hijacked", "is_active": False},
     ("post", "/api/v1/sites/{site_uuid}/modules/sync"): _CONNECTOR_PUSH,
     ("post", "/api/v1/sites/{site_id}/modules"): _CONNECTOR_PUSH,
+    ("patch", "/api/v1/rollouts/deployments/{deployment_uuid}"): {"title": "Hijacked"},
+    ("post", "/api/v1/rollouts/deployments/{deployment_uuid}/cycles"): {
+        "title": "Hijack",
+        "started_at": "2026-01-01T00:00:00Z",
+    },
+    ("patch", "/api/v1/rollouts/cycles/{rollout_cycle_uuid}"): {"rag_status": "green"},
+    ("post", "/api/v1/rollouts/cycles/{rollout_cycle_uuid}/collections"): {"name": "Hijack"},
+    ("patch", "/api/v1/rollouts/collections/{collection_uuid}"): {"ring": 9},
+    ("patch", "/api/v1/rollouts/reports/{report_uuid}"): {"show_in_history": False},
 }
 # A window that is valid whenever the test runs (it must start in the future).
 _WINDOW_START = (datetime.now(UTC) + timedelta(days=30)).isoformat()
@@ -274,6 +292,24 @@ async def _org_b(db: Database, client: httpx.AsyncClient) -> dict[str, Any]:
         files={"file": ("b-private-import.csv", b"url\nhttps://b-import.example.org\n")},
     )
     assert imported.status_code == 201, imported.text
+    rollout = await client.post(
+        "/api/v1/rollouts/reports",
+        headers=headers,
+        data={"create_missing": "true"},
+        files={
+            "file": (
+                "B private cycle-BPrivateDeployment-200521-0300KZN.csv",
+                b"Device,Collection,Status\r\nB-PRIVATE-PC,B private collection,Success\r\n",
+            )
+        },
+    )
+    assert rollout.status_code == 201, rollout.text
+    rollout_report = rollout.json()["data"]
+    rollout_collection = (
+        await client.get(
+            f"/api/v1/rollouts/cycles/{rollout_report['cycle_uuid']}/collections", headers=headers
+        )
+    ).json()["data"][0]
     engineer = await make_user(db, org, role="engineer", login="b-engineer")
     task = await client.post(
         "/api/v1/tasks",
@@ -332,6 +368,10 @@ async def _org_b(db: Database, client: httpx.AsyncClient) -> dict[str, Any]:
         "notification": str(notification.uuid),
         "webhook": hook.json()["data"]["uuid"],
         "dead_letter": str(dead_letter),
+        "rollout_deployment": rollout_report["deployment_uuid"],
+        "rollout_cycle": rollout_report["cycle_uuid"],
+        "rollout_collection": rollout_collection["uuid"],
+        "rollout_report": rollout_report["uuid"],
         # Whatever of B must never show in an answer to A.
         "secrets": [
             manager.email,
@@ -368,6 +408,13 @@ async def _org_b(db: Database, client: httpx.AsyncClient) -> dict[str, Any]:
             hook.json()["data"]["secret"],
             str(dead_letter),
             "B private event payload",
+            rollout_report["deployment_uuid"],
+            "BPrivateDeployment",
+            rollout_report["cycle_uuid"],
+            rollout_report["uuid"],
+            rollout_collection["uuid"],
+            "B private collection",
+            "B-PRIVATE-PC",
         ],
     }
 
@@ -682,4 +729,5 @@ async def _b_state(db: Database, b: dict[str, Any]) -> dict[str, Any]:
             "viewer role": (role.description, sorted(p for p in role.permissions)),
             "webhooks": [(h.uuid, h.name, h.url, h.is_active, h.event_kinds) for h in hooks],
             "notifications": [(n.uuid, n.read_at, n.in_app) for n in notifications],
+            "rollout reports": await count(RolloutReport),
         }

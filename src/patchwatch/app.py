@@ -24,6 +24,7 @@ from patchwatch.identity.router import router as identity_router
 from patchwatch.identity.router_apikeys import router as apikeys_router
 from patchwatch.identity.router_auth import router as auth_router
 from patchwatch.identity.router_service import router as identity_service_router
+from patchwatch.identity.router_wellknown import router as wellknown_router
 from patchwatch.identity.throttle import LoginThrottle
 from patchwatch.jobs import scheduler
 from patchwatch.logging import configure_logging
@@ -31,12 +32,14 @@ from patchwatch.notify.router import router as notify_router
 from patchwatch.patching.router import router as patching_router
 from patchwatch.patching.router_imports import router as imports_router
 from patchwatch.patching.router_maintenance import router as maintenance_router
+from patchwatch.rollouts.router import router as rollouts_router
 from patchwatch.settings import Settings, get_settings
 from patchwatch.sites import jobs as snapshot_jobs
 from patchwatch.sites.connector import PushLimiter
 from patchwatch.sites.router import router as sites_router
 from patchwatch.sites.router_connector import router as connector_router
 from patchwatch.status.router import router as status_router
+from patchwatch.web import install_dashboard
 from patchwatch.work.router import router as tasks_router
 from patchwatch.work.router_ledger import router as ledger_router
 
@@ -59,6 +62,7 @@ def api_router() -> APIRouter:
         patching_router,
         maintenance_router,
         imports_router,
+        rollouts_router,
         tasks_router,
         ledger_router,
         notify_router,
@@ -124,5 +128,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health_router)
     app.include_router(api_router())
     app.include_router(identity_service_router, responses=error_responses())
+    app.include_router(wellknown_router)
+    install_dashboard(app, settings.web_dir)  # last: only what no route answered
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
     return app

@@ -30,6 +30,13 @@ from patchwatch.patching.models import (
     PatchRun,
     PatchRunItem,
 )
+from patchwatch.rollouts.models import (
+    RolloutCollection,
+    RolloutCycle,
+    RolloutDeployment,
+    RolloutReport,
+    RolloutReportRow,
+)
 from patchwatch.sites.models import InstalledPackage, Site, Snapshot
 from patchwatch.status.models import SlaPolicy, VersionStatus
 from patchwatch.work.models import LedgerEntry, Statement, Task, TaskPriceList
@@ -62,6 +69,11 @@ __all__ = [
     "RefreshToken",
     "Release",
     "Role",
+    "RolloutCollection",
+    "RolloutCycle",
+    "RolloutDeployment",
+    "RolloutReport",
+    "RolloutReportRow",
     "ScheduledJob",
     "Site",
     "SiteActivity",

@@ -11,6 +11,8 @@ from typing import Annotated
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from patchwatch.identity.signing_keys import JwtAlgorithm, TokenKeys, token_keys
+
 
 class RegistrationMode(StrEnum):
     invite = "invite"
@@ -29,11 +31,18 @@ class Settings(BaseSettings):
     secret_key: str = ""
     redis_url: str = ""
     environment: str = "development"
+    # The built dashboard (web/dist); unset: the repository's own web/dist.
+    web_dir: Path | None = None
 
     access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
     refresh_token_days: int = Field(default=14, ge=1, le=365)
     jwt_issuer: str = "patchwatch"
     jwt_audience: str = "patchwatch-api"
+    # HS256: access tokens signed with secret_key. EdDSA: signed with an Ed25519 key whose public
+    # half is at /.well-known/jwks.json; the key is jwt_private_key_file (PEM, PKCS#8) or, unset,
+    # generated once into data_dir/jwt-ed25519.pem. Switching invalidates access tokens only.
+    jwt_algorithm: JwtAlgorithm = JwtAlgorithm.HS256
+    jwt_private_key_file: Path | None = None
 
     registration: RegistrationMode = RegistrationMode.invite
 
@@ -141,7 +150,19 @@ class Settings(BaseSettings):
             self.secret_key = _load_or_create_secret(self.data_dir)
         if len(self.secret_key) < 32:
             raise ValueError("PATCHWATCH_SECRET_KEY must be at least 32 characters")
+        if self.jwt_algorithm is JwtAlgorithm.EdDSA:
+            self.token_keys  # noqa: B018 - a bad key file stops the start, not the first login
         return self
+
+    @property
+    def token_keys(self) -> TokenKeys:
+        """The keys that sign and verify access tokens (loaded or generated once)."""
+        return token_keys(
+            self.jwt_algorithm,
+            secret=self.secret_key,
+            key_file=self.jwt_private_key_file,
+            data_dir=self.data_dir,
+        )
 
     @property
     def is_embedded(self) -> bool:

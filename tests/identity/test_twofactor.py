@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import time
 from typing import Any
 
@@ -45,6 +46,8 @@ async def test_enrolment_gives_secret_uri_and_qr_code(
     assert data["otpauth_uri"].startswith("otpauth://totp/Patchwatch:")
     assert f"secret={data['secret']}" in data["otpauth_uri"]
     assert data["qr_code"].startswith("data:image/svg+xml;base64,")
+    svg = base64.b64decode(data["qr_code"].split(",", 1)[1]).decode()
+    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"')  # else no <img> shows it
     me = (await client.get("/api/v1/me", headers=headers)).json()["data"]
     assert me["totp_enabled"] is False  # not before a code confirms it
 

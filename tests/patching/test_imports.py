@@ -51,7 +51,7 @@ async def test_sites_import_creates_sites_with_every_column(
     assert (site.name, site.criticality, site.tags) == ("Example", "high", ["public", "eu"])
     assert (site.location_city, site.location_country, site.description) == (
         "Springfield",
-        "US",
+        "United States",  # the country's canonical name
         "Main",
     )
 

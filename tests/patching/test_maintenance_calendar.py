@@ -72,7 +72,7 @@ async def test_the_feed_shows_an_accepted_window_as_an_event(
     assert event.decoded("dtend") == at(7) + timedelta(minutes=90)
     assert event.decoded("dtstart").utcoffset() == timedelta(0)
     assert str(event["summary"]) == "Core update — Shop"
-    assert str(event["location"]) == "Main 1, Oslo, Oslo, NO"
+    assert str(event["location"]) == "Main 1, Oslo, Oslo, Norway"
     description = str(event["description"])
     assert "Drush access needed" in description and "ops@example.org" in description
 

@@ -77,7 +77,7 @@ async def principal_for_user(session: AsyncSession, user: User) -> Principal:
 async def _principal_from_jwt(session: AsyncSession, settings: Settings, token: str) -> Principal:
     claims = decode_access_token(
         token,
-        secret=settings.secret_key,
+        keys=settings.token_keys,
         issuer=settings.jwt_issuer,
         audience=settings.jwt_audience,
     )

@@ -83,7 +83,7 @@ async def _issue(
     access, expires_in = encode_access_token(
         user_uuid=user.uuid,
         family=family,
-        secret=settings.secret_key,
+        keys=settings.token_keys,
         issuer=settings.jwt_issuer,
         audience=settings.jwt_audience,
         lifetime=timedelta(minutes=settings.access_token_minutes),

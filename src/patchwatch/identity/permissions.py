@@ -41,6 +41,8 @@ PERMISSIONS: dict[str, str] = {
     "billing:read": "read the organization's bill: every engineer's balance, entries, statements",
     "ledger:write": "append ledger corrections",
     "analytics:read": "read the accounting analytics (management earnings, negative balances)",
+    "rollouts:read": "read Windows patch rollouts: deployments, cycles, reports and their KPIs",
+    "rollouts:write": "upload rollout reports; change deployments, cycles and collections",
 }
 
 # Analytics are for platform admins only, so a manager does not get them with every other read.
@@ -61,6 +63,7 @@ BUILTIN_ROLES: dict[str, tuple[str, list[str]]] = {
                 "snapshots:write",
                 "patching:write",
                 "cycles:write",
+                "rollouts:write",
                 "maintenance:request",
                 "maintenance:decide",
                 "imports:write",
@@ -83,6 +86,8 @@ BUILTIN_ROLES: dict[str, tuple[str, list[str]]] = {
                 "catalog:read",
                 "patching:read",
                 "patching:write",
+                "rollouts:read",
+                "rollouts:write",
                 "maintenance:request",
                 "tasks:read",
                 "tasks:complete",
@@ -103,6 +108,7 @@ BUILTIN_ROLES: dict[str, tuple[str, list[str]]] = {
                 "catalog:read",
                 "organizations:read",
                 "patching:read",
+                "rollouts:read",
                 "tasks:read",
             }
         ),

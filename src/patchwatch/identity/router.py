@@ -6,6 +6,7 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request, status
+from pydantic import BaseModel
 from sqlalchemy import select
 
 from patchwatch.api.deps import SessionDep, SettingsDep, client_address, require, require_user
@@ -32,6 +33,7 @@ from patchwatch.identity.schemas import (
     UserUpdate,
     user_out,
 )
+from patchwatch.settings import RegistrationMode
 
 router = APIRouter()
 Page = Annotated[PageParams, Depends(page_params)]
@@ -456,3 +458,16 @@ async def register(
     await session.commit()
     await session.refresh(user, ["organization", "role", "groups"])
     return Envelope(data=user_out(user), meta={"message": "Registered; waiting for approval."})
+
+
+class RegistrationModeOut(BaseModel):
+    mode: RegistrationMode
+
+
+@router.get(
+    "/auth/registration",
+    tags=["auth"],
+    summary="How people register here: invite, open or closed (no sign-in needed)",
+)
+async def registration_mode(settings: SettingsDep) -> Envelope[RegistrationModeOut]:
+    return wrap(RegistrationModeOut(mode=settings.registration))

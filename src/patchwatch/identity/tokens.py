@@ -17,8 +17,9 @@ from pwdlib.hashers.bcrypt import BcryptHasher
 
 from patchwatch.db import utcnow
 from patchwatch.errors import Unauthorized
+from patchwatch.identity.signing_keys import TokenKeys
 
-JWT_ALGORITHM = "HS256"
+JWT_ALGORITHM = "HS256"  # the default; `PATCHWATCH_JWT_ALGORITHM=EdDSA` signs with Ed25519
 API_KEY_PREFIX = "pw_"
 
 # Argon2id for new hashes; bcrypt only to verify hashes imported from older systems.
@@ -83,11 +84,18 @@ def encode_access_token(
     *,
     user_uuid: uuid.UUID,
     family: uuid.UUID | None,
-    secret: str,
     issuer: str,
     audience: str,
     lifetime: timedelta,
+    keys: TokenKeys | None = None,
+    secret: str | None = None,
 ) -> tuple[str, int]:
+    """A signed access token and its lifetime in seconds.
+
+    ``keys`` (``settings.token_keys``) sign it; ``secret`` alone means HS256 with that secret.
+    An EdDSA token names its key in the ``kid`` header (the RFC 7638 thumbprint).
+    """
+    keys = _keys(keys, secret)
     now = utcnow()
     claims: dict[str, Any] = {
         "sub": str(user_uuid),
@@ -101,15 +109,34 @@ def encode_access_token(
     }
     if family is not None:
         claims["sid"] = str(family)
-    return jwt.encode(claims, secret, algorithm=JWT_ALGORITHM), int(lifetime.total_seconds())
+    headers = {"kid": keys.kid} if keys.kid else None
+    token = jwt.encode(claims, keys.signing_key, algorithm=keys.algorithm, headers=headers)
+    return token, int(lifetime.total_seconds())
 
 
-def decode_access_token(token: str, *, secret: str, issuer: str, audience: str) -> AccessClaims:
+def _keys(keys: TokenKeys | None, secret: str | None) -> TokenKeys:
+    if keys is not None:
+        return keys
+    if secret is None:
+        raise TypeError("give the token keys (or an HS256 secret)")
+    return TokenKeys.hmac(secret)
+
+
+def decode_access_token(
+    token: str,
+    *,
+    issuer: str,
+    audience: str,
+    keys: TokenKeys | None = None,
+    secret: str | None = None,
+) -> AccessClaims:
+    """Verify with the configured algorithm only: a token of another algorithm is refused."""
+    keys = _keys(keys, secret)
     try:
         claims = jwt.decode(
             token,
-            secret,
-            algorithms=[JWT_ALGORITHM],
+            keys.verifying_key,
+            algorithms=[keys.algorithm],
             issuer=issuer,
             audience=audience,
             options={"require": ["exp", "iat", "sub", "iss", "aud"]},

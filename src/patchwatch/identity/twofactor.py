@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import io
 import secrets
 import time
 from dataclasses import dataclass
@@ -49,8 +50,10 @@ def provisioning_uri(secret: str, login: str) -> str:
 
 def qr_code_data_uri(uri: str) -> str:
     """The otpauth URI as an SVG QR code, ready for an ``<img src>``."""
-    svg = segno.make(uri, error="m").svg_inline(scale=4)
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    # A standalone SVG document: as an <img> it needs the namespace (svg_inline has none).
+    out = io.BytesIO()
+    segno.make(uri, error="m").save(out, kind="svg", scale=4, xmldecl=False)
+    return "data:image/svg+xml;base64," + base64.b64encode(out.getvalue()).decode()
 
 
 def matching_step(secret: str, code: str, *, now: float | None = None) -> int | None:

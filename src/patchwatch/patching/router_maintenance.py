@@ -74,7 +74,7 @@ def request_out(request: MaintenanceRequest, site: SiteRef) -> MaintenanceReques
         ends_at=request.ends_at,
         duration_minutes=request.duration_minutes,
         contact_email=request.contact_email,
-        location=Location(**location) if location else None,
+        location=Location.as_stored(location) if location else None,
         notes=request.notes,
         state=State(request.state),
         requester_uuid=request.requester_uuid,

@@ -58,7 +58,7 @@ def site_out(site: Site, organization_uuid: UUID) -> SiteOut:
         environment=site.environment,
         criticality=site.criticality,
         tags=list(site.tags or []),
-        location=Location(**location) if location else None,
+        location=Location.as_stored(location) if location else None,
         organization_uuid=organization_uuid,
         worst_status=site.worst_status,
         last_snapshot_at=site.last_snapshot_at,

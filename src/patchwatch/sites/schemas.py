@@ -10,6 +10,9 @@ from urllib.parse import urlsplit, urlunsplit
 from uuid import UUID
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from patchwatch.countries import UnknownCountry, canonical_country
 
 MAX_PACKAGES = 20_000
 
@@ -92,6 +95,18 @@ def _no_control_characters(value: str) -> str:
     return value.strip()
 
 
+def _country(value: str) -> str:
+    """Any spelling of a country (name, ISO code, alias) -> its one canonical name."""
+    try:
+        return canonical_country(value)
+    except UnknownCountry as exc:
+        raise PydanticCustomError(
+            "unknown_country",
+            "{message}",
+            {"message": str(exc), "suggestion": exc.suggestion},
+        ) from exc
+
+
 def _unique(tags: list[str]) -> list[str]:
     return list(dict.fromkeys(tags))
 
@@ -108,6 +123,8 @@ Description = Annotated[str, Field(max_length=5000)]
 LocationPart = Annotated[
     str, Field(min_length=1, max_length=100, pattern=r"\S"), AfterValidator(_no_control_characters)
 ]
+# Stored and returned as the country's canonical name (`patchwatch.countries`); 422 if unknown.
+Country = Annotated[LocationPart, AfterValidator(_country)]
 
 
 class Input(BaseModel):
@@ -115,7 +132,10 @@ class Input(BaseModel):
 
 
 class Location(Input):
-    """A postal location: all four parts, or no location at all."""
+    """A postal location: all four parts, or no location at all.
+
+    ``country`` accepts a name, an ISO 3166 code or a common alias and keeps the canonical name.
+    """
 
     street: Annotated[
         str,
@@ -124,7 +144,17 @@ class Location(Input):
     ]
     city: LocationPart
     state: LocationPart
-    country: LocationPart
+    country: Country = Field(
+        description="A country name, ISO 3166 alpha-2/alpha-3 code or common alias "
+        "(USA, UK, Holland, ...); stored and returned as its canonical name.",
+        examples=["United States"],
+    )
+
+    @classmethod
+    def as_stored(cls, values: dict[str, str]) -> Location:
+        """A location read back from the database, as it is: not validated again, so that a
+        country stored before the country rule (and left by migration 0012) stays readable."""
+        return cls.model_construct(None, **values)
 
 
 class SiteCreate(Input):

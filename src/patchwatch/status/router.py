@@ -20,6 +20,8 @@ from patchwatch.identity.principal import Principal
 from patchwatch.sites import service as sites
 from patchwatch.sites.models import InstalledPackage, Site
 from patchwatch.sites.schemas import InstalledPackageOut
+from patchwatch.status import fleet
+from patchwatch.status.fleet import AgeBucket, Exposure, SecurityTrendPoint
 from patchwatch.status.service import COUNTED_STATUSES
 from patchwatch.status.types import PackageStatus
 from patchwatch.tenancy import scoped
@@ -220,3 +222,24 @@ async def _oldest_exposure(session: SessionDep, live: Select[Any]) -> OldestExpo
         exposure_started_at=item.exposure_started_at,
         sla_due_at=item.sla_due_at,
     )
+
+
+@router.get("/fleet/exposures/by-age", summary="Open security updates by age bucket")
+async def fleet_exposures_by_age(session: SessionDep, actor: Reader) -> Envelope[list[AgeBucket]]:
+    """Buckets of days since exposure started (0-7, 8-30, 31-90, 90+), each with its overdue."""
+    return wrap(await fleet.exposures_by_age(session, actor))
+
+
+@router.get("/fleet/exposures/oldest", summary="The longest-open security updates")
+async def fleet_oldest_exposures(
+    session: SessionDep, actor: Reader, limit: Annotated[int, Query(ge=1, le=100)] = 10
+) -> Envelope[list[Exposure]]:
+    return wrap(await fleet.oldest_exposures(session, actor, limit))
+
+
+@router.get("/fleet/trend", summary="Open security updates at the end of each day")
+async def fleet_trend(
+    session: SessionDep, actor: Reader, days: Annotated[int, Query(ge=1, le=365)] = 30
+) -> Envelope[list[SecurityTrendPoint]]:
+    """Computed from today's open count and the detected/resolved events of the window."""
+    return wrap(await fleet.open_security_trend(session, actor, days))

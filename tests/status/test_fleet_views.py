@@ -1,0 +1,67 @@
+"""The overview's read views: open security updates by age, the oldest, and the daily trend."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from patchwatch.db import Database
+from tests.factories import make_org, signed_in
+from tests.sites.test_flow import import_feed, push, setup
+from tests.status.test_read_model import inventory
+
+SITE = "https://insecure.example.org"
+
+
+async def _get(client: httpx.AsyncClient, headers: dict[str, str], path: str) -> Any:
+    response = await client.get(f"/api/v1/fleet/{path}", headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()["data"]
+
+
+async def test_an_insecure_core_shows_in_age_buckets_oldest_and_trend(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    admin, key = await setup(client, db)
+    await import_feed(client, admin, "drupal.sec.8.0.2.xml")
+    await push(client, key, inventory(SITE, drupal="8.0.0"))
+
+    buckets = await _get(client, key, "exposures/by-age")
+    assert [(b["bucket"], b["count"]) for b in buckets] == [
+        ("0-7", 1),
+        ("8-30", 0),
+        ("31-90", 0),
+        ("90+", 0),
+    ]
+    oldest = await _get(client, key, "exposures/oldest?limit=5")
+    assert [(e["package"], e["version"]) for e in oldest] == [("drupal", "8.0.0")]
+    trend = await _get(client, key, "trend?days=3")
+    assert [p["open"] for p in trend] == [0, 0, 1]
+
+
+async def test_a_resolved_update_leaves_the_trend_and_the_buckets(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    admin, key = await setup(client, db)
+    await import_feed(client, admin, "drupal.sec.8.0.2.xml")
+    await push(client, key, inventory(SITE, drupal="8.0.0"))
+    await push(client, key, inventory(SITE, drupal="8.0.2"))
+
+    buckets = await _get(client, key, "exposures/by-age")
+    assert sum(b["count"] for b in buckets) == 0
+    trend = await _get(client, key, "trend?days=2")
+    assert [p["open"] for p in trend] == [0, 0]
+
+
+async def test_another_organization_sees_none_of_it(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    admin, key = await setup(client, db)
+    await import_feed(client, admin, "drupal.sec.8.0.2.xml")
+    await push(client, key, inventory(SITE, drupal="8.0.0"))
+    _, other = await signed_in(db, client, await make_org(db, "Elsewhere"))
+
+    assert sum(b["count"] for b in await _get(client, other, "exposures/by-age")) == 0
+    assert await _get(client, other, "exposures/oldest") == []
+    assert [p["open"] for p in await _get(client, other, "trend?days=2")] == [0, 0]

@@ -1,0 +1,23 @@
+/** The API's field errors (`location.country`, `starts_at`) matched to a form's field paths. */
+export function matchFieldErrors(
+  fieldErrors: Record<string, string>,
+  paths: readonly string[],
+  aliases: Record<string, string> = {},
+): { matched: Record<string, string>; rest: string[] } {
+  const known = new Set(paths);
+  const matched: Record<string, string> = {};
+  const rest: string[] = [];
+  for (const [raw, message] of Object.entries(fieldErrors)) {
+    const field = aliases[raw] ?? raw;
+    // The deepest known path that is the field or a parent of it: `location.country.x` -> `location.country`.
+    const parts = field.split(".");
+    let hit: string | undefined;
+    for (let i = parts.length; i > 0 && !hit; i -= 1) {
+      const candidate = parts.slice(0, i).join(".");
+      if (known.has(candidate)) hit = candidate;
+    }
+    if (hit) matched[hit] ??= message;
+    else rest.push(`${field}: ${message}`);
+  }
+  return { matched, rest };
+}

@@ -1,0 +1,80 @@
+import { Button, Group, Modal, Select, Stack, TextInput } from "@mantine/core";
+import { useForm } from "@mantine/form";
+import { notifications } from "@mantine/notifications";
+import { useEffect, useState } from "react";
+
+import { FormError, applyFieldErrors } from "../../components/FormError";
+import { focusFirstInvalid } from "../../components/focusFirstInvalid";
+import { useT } from "../../i18n";
+import { useUserMutations, type User } from "./queries";
+
+interface Props {
+  user: User | null;
+  onClose: () => void;
+  roles: string[];
+  isSelf: boolean;
+}
+
+/** Change a user's name, email and role (not one's own role). */
+export function EditUserModal({ user, onClose, roles, isSelf }: Props) {
+  const t = useT();
+  const { update } = useUserMutations();
+  const [formError, setFormError] = useState<string | null>(null);
+  const form = useForm({ initialValues: { name: "", email: "", role: "" } });
+
+  useEffect(() => {
+    if (user) {
+      form.setValues({ name: user.name, email: user.email, role: user.role });
+      form.resetDirty();
+      form.clearErrors();
+      setFormError(null);
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [user]);
+
+  async function submit(values: { name: string; email: string; role: string }) {
+    if (!user) return;
+    setFormError(null);
+    const body: Record<string, string> = {};
+    if (values.name !== user.name) body.name = values.name;
+    if (values.email !== user.email) body.email = values.email;
+    if (values.role !== user.role && !isSelf) body.role = values.role;
+    try {
+      const saved = await update.mutateAsync({ uuid: user.uuid, body });
+      notifications.show({ color: "green", message: t("admin.users.updated", { login: saved.login }) });
+      onClose();
+    } catch (error) {
+      setFormError(applyFieldErrors(form, error));
+      focusFirstInvalid();
+    }
+  }
+
+  const roleOptions = user && !roles.includes(user.role) ? [...roles, user.role] : roles;
+  return (
+    <Modal opened={user !== null} onClose={onClose} title={user ? t("admin.users.editTitle", { login: user.login }) : ""}>
+      <form onSubmit={form.onSubmit(submit)} noValidate>
+        <Stack>
+          <FormError message={formError} />
+          <TextInput label={t("admin.users.name")} {...form.getInputProps("name")} />
+          <TextInput label={t("admin.users.email")} type="email" required {...form.getInputProps("email")} />
+          <Select
+            label={t("admin.users.role")}
+            data={roleOptions}
+            allowDeselect={false}
+            disabled={isSelf}
+            description={isSelf ? t("admin.users.ownRole") : undefined}
+            {...form.getInputProps("role")}
+          />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              {t("admin.common.cancel")}
+            </Button>
+            <Button type="submit" loading={update.isPending}>
+              {t("admin.common.save")}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
