@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     sla_check_interval_minutes: int = Field(default=15, ge=0)
     # Planned patch cycles open (their targets are frozen) once their start has come.
     cycle_open_interval_minutes: int = Field(default=5, ge=0)
+    # Rollout cycles still amber when their deadline passes turn red (rollouts/jobs.py).
+    rollout_deadline_interval_minutes: int = Field(default=15, ge=0)
     # The accounting day ends at this hour in this time zone; the `daily-close` job (checking
     # every interval) then writes its statements and pays out positive balances.
     daily_close_hour: int = Field(default=0, ge=0, le=23)

@@ -23,6 +23,7 @@ from patchwatch.db import Database, insert_ignoring_conflicts, utcnow
 from patchwatch.jobs.models import ScheduledJob
 from patchwatch.notify import jobs as notify_jobs
 from patchwatch.patching.cycles import open_due_cycles
+from patchwatch.rollouts import jobs as rollout_jobs
 from patchwatch.settings import Settings
 from patchwatch.status.breaches import record_sla_breaches
 from patchwatch.work import jobs as work_jobs
@@ -68,6 +69,7 @@ def jobs(settings: Settings) -> dict[str, Job]:
         "daily-close": (settings.daily_close_interval_minutes, work_jobs.daily_close),
         "sla-reminders": (settings.sla_check_interval_minutes, notify_jobs.sla_reminders),
         "notify-digest": (settings.notify_digest_interval_minutes, notify_jobs.send_digests),
+        "rollout-deadlines": (settings.rollout_deadline_interval_minutes, rollout_jobs.deadlines),
     }
     found = {
         name: Job(name, timedelta(minutes=minutes), function)
