@@ -140,6 +140,44 @@ def test_public_addresses_are_public() -> None:
     assert webhooks._is_public("93.184.216.34") and webhooks._is_public("2606:4700::1111")
 
 
+@pytest.mark.parametrize(
+    ("url", "address", "target", "host", "sni"),
+    [
+        ("http://hooks.example.org:8080/in?x=1", "93.184.216.34",
+         "http://93.184.216.34:8080/in?x=1", "hooks.example.org:8080", None),
+        ("https://hooks.example.org/in", "2606:4700::1111",
+         "https://[2606:4700::1111]/in", "hooks.example.org", "hooks.example.org"),
+    ],
+)  # fmt: skip
+def test_the_call_goes_to_the_checked_address_under_the_original_name(
+    url: str, address: str, target: str, host: str, sni: str | None
+) -> None:
+    # DNS rebinding: the name is resolved once, checked, and the call connects to that address;
+    # Host and the TLS server name (the certificate's name) stay the receiver's.
+    pinned_url, headers, extensions = webhooks.pinned(url, address)
+    assert (pinned_url, headers["Host"], extensions.get("sni_hostname")) == (target, host, sni)
+
+
+async def test_a_receiver_named_by_host_name_is_called_at_its_checked_address(
+    receiver: Receiver,
+) -> None:
+    # localhost may resolve to ::1 first while the receiver listens on 127.0.0.1 only: the
+    # next checked address is tried, and the receiver sees the name it was given.
+    port = receiver.url.split(":")[2].split("/")[0]
+    url = f"http://localhost:{port}/hook"
+    with pytest.raises(webhooks.WebhookFailed, match="non-public address"):
+        await webhooks.resolve_destination(url)
+
+    await webhooks.post(
+        url, "s3cret", {"a": 1}, kind="test", delivery_uuid="d-1", timeout_seconds=5,
+        allow_private=True,
+    )  # fmt: skip
+
+    [request] = receiver.requests
+    assert request.headers["Host"] == f"localhost:{port}"
+    assert webhooks.verify("s3cret", request.headers["X-Patchwatch-Signature"], request.body)
+
+
 async def test_dead_webhook_is_disabled_and_its_owner_told(
     client: httpx.AsyncClient,
     db: Database,

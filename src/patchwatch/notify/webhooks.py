@@ -71,9 +71,10 @@ def _is_public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-async def assert_public_destination(url: str) -> None:
-    """Refuse a receiver inside our own network (SSRF): every address its host resolves to must
-    be a public one; loopback, private, link-local (cloud metadata) and reserved ones are not."""
+async def resolve_destination(url: str, *, allow_private: bool = False) -> list[str]:
+    """The addresses to connect to for ``url``: resolved once, here, and refused (SSRF) unless
+    every address the host resolves to is public (loopback, private, link-local such as cloud
+    metadata, and reserved ones are not) or ``allow_private`` is set."""
     parts = urlsplit(url)
     host = parts.hostname or ""
     port = parts.port or (443 if parts.scheme == "https" else 80)
@@ -81,13 +82,29 @@ async def assert_public_destination(url: str) -> None:
         found = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except OSError as exc:
         raise WebhookFailed(f"cannot resolve {host}: {exc}") from exc
-    addresses = {str(info[4][0]) for info in found}
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in found))  # in order, once each
     private = sorted(address for address in addresses if not _is_public(address))
-    if private:
+    if private and not allow_private:
         raise WebhookFailed(
             f"refused: {host} resolves to a non-public address ({', '.join(private)}); "
             "set PATCHWATCH_WEBHOOK_ALLOW_PRIVATE_ADDRESSES=true for receivers inside your network"
         )
+    return addresses
+
+
+def pinned(url: str, address: str) -> tuple[str, dict[str, str], dict[str, str]]:
+    """``url`` with its host replaced by the checked ``address``, and the ``Host`` header and
+    TLS server name (SNI, also the name the certificate is checked against) that keep it the
+    same request: a second DNS answer (rebinding) can no longer send it elsewhere."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    literal = f"[{address.split('%', 1)[0]}]" if ":" in address else address
+    netloc = literal if parts.port is None else f"{literal}:{parts.port}"
+    host_header = host if parts.port is None else f"{host}:{parts.port}"
+    if ":" in host:  # an IPv6 literal as the host: brackets in the Host header too
+        host_header = f"[{host}]" if parts.port is None else f"[{host}]:{parts.port}"
+    extensions = {"sni_hostname": host} if parts.scheme == "https" else {}
+    return parts._replace(netloc=netloc).geturl(), {"Host": host_header}, extensions
 
 
 async def post(
@@ -100,10 +117,10 @@ async def post(
     timeout_seconds: float,
     allow_private: bool = False,
 ) -> None:
-    """POST the signed body; raises on a network error, a non-2xx answer, or (unless allowed)
-    a receiver at a non-public address."""
-    if not allow_private:
-        await assert_public_destination(url)
+    """POST the signed body to an address checked by :func:`resolve_destination` (the next one
+    when one cannot be connected to); raises on a network error, a non-2xx answer, or (unless
+    allowed) a receiver at a non-public address."""
+    addresses = await resolve_destination(url, allow_private=allow_private)
     raw = orjson.dumps(body)
     timestamp = int(datetime.now().timestamp())
     headers = {
@@ -114,7 +131,16 @@ async def post(
         SIGNATURE_HEADER: sign(secret, timestamp, raw),
     }
     async with httpx.AsyncClient(timeout=timeout_seconds, follow_redirects=False) as client:
-        response = await client.post(url, content=raw, headers=headers)
+        for number, address in enumerate(addresses, start=1):
+            target, host_header, extensions = pinned(url, address)
+            try:
+                response = await client.post(
+                    target, content=raw, headers={**headers, **host_header}, extensions=extensions
+                )
+                break
+            except httpx.ConnectError:
+                if number == len(addresses):
+                    raise
     if not response.is_success:
         raise WebhookFailed(f"HTTP {response.status_code} from the receiver")
 
