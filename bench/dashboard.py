@@ -52,13 +52,48 @@ def bundle_sizes() -> tuple[int, int, int]:
     return len(files), raw, packed
 
 
-async def refresh_token(base: str) -> str:
+async def _tokens(base: str) -> dict[str, str]:
     async with httpx.AsyncClient(base_url=base) as http:
         response = await http.post(
             "/api/v1/auth/login", json={"login": "bench", "password": PASSWORD}
         )
         response.raise_for_status()
-        return str(response.json()["data"]["refresh_token"])
+        return dict(response.json()["data"])
+
+
+async def refresh_token(base: str) -> str:
+    return str((await _tokens(base))["refresh_token"])
+
+
+# The reads behind the fleet overview, as the page asks for them (pages/FleetOverview).
+OVERVIEW_READS = [
+    "/api/v1/fleet/summary",
+    "/api/v1/fleet/exposures/by-age",
+    "/api/v1/fleet/exposures/oldest?limit=8",
+    "/api/v1/fleet/trend?days=30",
+]
+
+
+async def api_reads(base: str, loads: int) -> list[tuple[str, str]]:
+    """Each read of the overview alone, one after another: its share of the page's time."""
+    access = (await _tokens(base))["access_token"]
+    rows = []
+    async with httpx.AsyncClient(
+        base_url=base, headers={"Authorization": f"Bearer {access}"}, timeout=120
+    ) as http:
+        for path in OVERVIEW_READS:
+            timings = []
+            for _ in range(loads):
+                started = time.perf_counter()
+                (await http.get(path)).raise_for_status()
+                timings.append(time.perf_counter() - started)
+            rows.append(
+                (
+                    f"GET {path.removeprefix('/api/v1')} (median)",
+                    f"{statistics.median(timings) * 1000:.0f} ms",
+                )
+            )
+    return rows
 
 
 async def measure(base: str, loads: int) -> list[tuple[str, str]]:
@@ -124,4 +159,5 @@ def run(args: argparse.Namespace) -> None:
         rows.append(("fleet built", f"{args.sites} sites in {seconds:.1f} s"))
         with running_server(target) as base:
             rows += asyncio.run(measure(base, args.loads))
+            rows += asyncio.run(api_reads(base, args.loads))
     print_table(f"dashboard at {args.sites} sites on {target.kind}; {machine()}", rows)

@@ -65,3 +65,35 @@ async def test_another_organization_sees_none_of_it(
     assert sum(b["count"] for b in await _get(client, other, "exposures/by-age")) == 0
     assert await _get(client, other, "exposures/oldest") == []
     assert [p["open"] for p in await _get(client, other, "trend?days=2")] == [0, 0]
+
+
+async def test_a_package_s_versions_are_counted_across_the_fleet(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    admin, key = await setup(client, db)
+    await import_feed(client, admin, "drupal.sec.8.0.2.xml")
+    for number, version in enumerate(["8.0.0", "8.0.0", "8.0.2"]):
+        await push(client, key, inventory(f"https://site{number}.example.org", drupal=version))
+    _, other = await signed_in(db, client, await make_org(db, "Elsewhere"))
+
+    response = await client.get(
+        "/api/v1/installed-packages/versions?ecosystem=drupal&package=drupal", headers=key
+    )
+    assert response.status_code == 200, response.text
+    assert [
+        (v["version"], v["sites"], v["insecure"], v["worst_status"], v["statuses"])
+        for v in response.json()["data"]
+    ] == [
+        ("8.0.0", 2, 2, "security_update", {"security_update": 2}),
+        ("8.0.2", 1, 0, "current", {"current": 1}),
+    ]
+    theirs = await client.get(
+        "/api/v1/installed-packages/versions?ecosystem=drupal&package=drupal", headers=other
+    )
+    assert theirs.json()["data"] == []  # another organization's installs are not counted
+    unknown = await client.get(
+        "/api/v1/installed-packages/versions?ecosystem=drupal&package=nope", headers=key
+    )
+    assert (unknown.status_code, unknown.json()["error"]["code"]) == (404, "not_found")
+    missing = await client.get("/api/v1/installed-packages/versions", headers=key)
+    assert missing.status_code == 422

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from pydantic import BaseModel
@@ -15,6 +15,7 @@ from patchwatch.db import utcnow
 from patchwatch.events.models import OutboxEvent
 from patchwatch.identity.principal import Principal
 from patchwatch.sites.models import InstalledPackage, Site
+from patchwatch.status.service import STATUS_RANK
 from patchwatch.tenancy import scoped
 
 # Upper bounds in days of each age bucket (the last one is open-ended); ids are stable API keys.
@@ -165,3 +166,51 @@ async def open_security_trend(
 
 def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+class VersionUsage(BaseModel):
+    """One version of a package across the fleet: where it runs and how it stands."""
+
+    version: str | None
+    sites: int
+    insecure: int
+    worst_status: str
+    statuses: dict[str, int]
+
+
+async def package_versions(
+    session: AsyncSession, actor: Principal, ecosystem: str, name: str
+) -> list[VersionUsage] | None:
+    """The versions of one package installed on live sites the caller may see, grouped in the
+    database (one row per version and status, whatever the fleet's size); ``None`` when the
+    catalog has no such package. Sorted by version text, unknown last; the dashboard sorts
+    numerically."""
+    package_id = await session.scalar(
+        select(Package.id).where(Package.ecosystem == ecosystem, Package.name == name)
+    )
+    if package_id is None:
+        return None
+    grouped = (
+        select(
+            InstalledPackage.version,
+            InstalledPackage.status,
+            func.count(func.distinct(InstalledPackage.site_id)),
+            func.count(case((InstalledPackage.missing_security.is_(True), 1))),
+        )
+        .join(Site, Site.id == InstalledPackage.site_id)
+        .where(InstalledPackage.package_id == package_id, Site.is_deleted.is_(False))
+        .group_by(InstalledPackage.version, InstalledPackage.status)
+    )
+    stmt = scoped(cast("Select[Any]", grouped), InstalledPackage.organization_id, actor)
+    versions: dict[str | None, VersionUsage] = {}
+    for version, status, sites, insecure in (await session.execute(stmt)).tuples():
+        usage = versions.setdefault(
+            version,
+            VersionUsage(version=version, sites=0, insecure=0, worst_status=status, statuses={}),
+        )
+        usage.sites += int(sites)
+        usage.insecure += int(insecure)
+        usage.statuses[status] = usage.statuses.get(status, 0) + int(sites)
+        if STATUS_RANK.get(status, 0) > STATUS_RANK.get(usage.worst_status, 0):
+            usage.worst_status = status
+    return sorted(versions.values(), key=lambda u: (u.version is None, u.version or ""))

@@ -15,13 +15,14 @@ from patchwatch.api.envelope import Envelope, ListEnvelope, wrap
 from patchwatch.api.pagination import PageParams, list_envelope, order_by_clauses, page_params
 from patchwatch.catalog.models import Package
 from patchwatch.db import utcnow
+from patchwatch.errors import NotFound
 from patchwatch.identity import service as identity
 from patchwatch.identity.principal import Principal
 from patchwatch.sites import service as sites
 from patchwatch.sites.models import InstalledPackage, Site
 from patchwatch.sites.schemas import InstalledPackageOut
 from patchwatch.status import fleet
-from patchwatch.status.fleet import AgeBucket, Exposure, SecurityTrendPoint
+from patchwatch.status.fleet import AgeBucket, Exposure, SecurityTrendPoint, VersionUsage
 from patchwatch.status.service import COUNTED_STATUSES
 from patchwatch.status.types import PackageStatus
 from patchwatch.tenancy import scoped
@@ -131,6 +132,25 @@ async def installed_packages(
             (InstalledPackage.sla_due_at.is_(None)) | (InstalledPackage.sla_due_at >= utcnow())
         )
     return await _page(session, request, stmt, page)
+
+
+@router.get(
+    "/installed-packages/versions",
+    summary="The versions of one package across the fleet: sites, statuses, insecure installs",
+)
+async def installed_package_versions(
+    session: SessionDep,
+    actor: Reader,
+    package: Annotated[str, Query(min_length=1, max_length=255)],
+    ecosystem: Annotated[str, Query(min_length=1, max_length=32)] = "drupal",
+) -> Envelope[list[VersionUsage]]:
+    """One entry per installed version (``null``: the site did not report one): on how many of
+    your live sites it runs, how many of those miss a security release, the worst status and
+    the count per status. 404 when the catalog does not know the package."""
+    found = await fleet.package_versions(session, actor, ecosystem, package)
+    if found is None:
+        raise NotFound(f"No package {package!r} in the {ecosystem} catalog.", code="not_found")
+    return wrap(found)
 
 
 class OldestExposure(BaseModel):

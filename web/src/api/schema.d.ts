@@ -788,6 +788,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/installed-packages/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The versions of one package across the fleet: sites, statuses, insecure installs
+         * @description One entry per installed version (``null``: the site did not report one): on how many of
+         *     your live sites it runs, how many of those miss a security release, the worst status and
+         *     the count per status. 404 when the catalog does not know the package.
+         */
+        get: operations["installed_package_versions_api_v1_installed_packages_versions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/fleet/summary": {
         parameters: {
             query?: never;
@@ -3471,6 +3493,16 @@ export interface components {
             };
             links?: components["schemas"]["Links"];
         };
+        /** Envelope[list[VersionUsage]] */
+        Envelope_list_VersionUsage__: {
+            /** Data */
+            data: components["schemas"]["VersionUsage"][];
+            /** Meta */
+            meta?: {
+                [key: string]: unknown;
+            };
+            links?: components["schemas"]["Links"];
+        };
         /**
          * Environment
          * @enum {string}
@@ -5547,6 +5579,24 @@ export interface components {
             notification_preferences?: {
                 [key: string]: unknown;
             } | null;
+        };
+        /**
+         * VersionUsage
+         * @description One version of a package across the fleet: where it runs and how it stands.
+         */
+        VersionUsage: {
+            /** Version */
+            version: string | null;
+            /** Sites */
+            sites: number;
+            /** Insecure */
+            insecure: number;
+            /** Worst Status */
+            worst_status: string;
+            /** Statuses */
+            statuses: {
+                [key: string]: number;
+            };
         };
         /** WebhookCreate */
         WebhookCreate: {
@@ -11676,6 +11726,110 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ListEnvelope_InstalledPackageOut_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Permission denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    installed_package_versions_api_v1_installed_packages_versions_get: {
+        parameters: {
+            query: {
+                package: string;
+                ecosystem?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_list_VersionUsage__"];
                 };
             };
             /** @description Bad request */

@@ -1,23 +1,18 @@
-import { Alert, Badge, Group, Paper, Table, Text, Title, VisuallyHidden } from "@mantine/core";
+import { Badge, Group, Paper, Table, Text, Title, VisuallyHidden } from "@mantine/core";
 
 import { StatusBadge } from "../../components/StatusBadge";
 import { EmptyState } from "../../components/States";
 import { useT } from "../../i18n";
 import type { VersionRow } from "./versions";
 
-/** The versions in use, newest first: installs, worst status, how many are insecure. */
-export function VersionsTable({ rows, truncatedAt }: { rows: VersionRow[]; truncatedAt: number | null }) {
+/** The versions in use, newest first: on how many sites, their statuses, how many are insecure. */
+export function VersionsTable({ rows }: { rows: VersionRow[] }) {
   const t = useT();
   return (
     <Paper withBorder radius="md" p="md" component="section" aria-labelledby="package-versions">
       <Title order={2} size="h4" mb="sm" id="package-versions">
         {t("work.packageDetail.versions")}
       </Title>
-      {truncatedAt !== null && (
-        <Alert color="yellow" variant="light" mb="sm">
-          {t("work.packageDetail.truncated", { count: truncatedAt })}
-        </Alert>
-      )}
       {rows.length === 0 ? (
         <EmptyState title={t("work.packageDetail.sitesEmpty")}>{t("work.packageDetail.sitesEmptyHelp")}</EmptyState>
       ) : (
@@ -27,7 +22,7 @@ export function VersionsTable({ rows, truncatedAt }: { rows: VersionRow[]; trunc
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>{t("work.packageDetail.version")}</Table.Th>
-                <Table.Th ta="right">{t("work.packageDetail.installs")}</Table.Th>
+                <Table.Th ta="right">{t("work.packageDetail.sitesCol")}</Table.Th>
                 <Table.Th>{t("work.packageDetail.status")}</Table.Th>
                 <Table.Th>{t("work.packageDetail.insecureCol")}</Table.Th>
               </Table.Tr>
@@ -36,7 +31,7 @@ export function VersionsTable({ rows, truncatedAt }: { rows: VersionRow[]; trunc
               {rows.map((row) => (
                 <Table.Tr key={row.version ?? "∅"}>
                   <Table.Td ff="monospace">{row.version ?? t("work.packageDetail.unknownVersion")}</Table.Td>
-                  <Table.Td ta="right">{row.installs.toLocaleString()}</Table.Td>
+                  <Table.Td ta="right">{row.sites.toLocaleString()}</Table.Td>
                   <Table.Td>
                     <Group gap={4}>
                       {Object.entries(row.statuses).map(([status, count]) => (

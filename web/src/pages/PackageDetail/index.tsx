@@ -10,9 +10,9 @@ import { useTableState } from "../../components/useTableState";
 import { formatDate } from "../../format";
 import { useT, type MessageKey } from "../../i18n";
 import { SeverityBadge } from "../Advisories/SeverityBadge";
-import { VERSION_SCAN_PAGES, useAllInstalls, useInstalls, usePackageAdvisories } from "./queries";
+import { useInstalls, usePackageAdvisories, usePackageVersions } from "./queries";
 import { VersionsTable } from "./VersionsTable";
-import { groupByVersion } from "./versions";
+import { sortVersions, totals } from "./versions";
 
 type Installed = components["schemas"]["InstalledPackageOut"];
 
@@ -58,12 +58,11 @@ export default function PackageDetail() {
   const { ecosystem = "", name = "" } = useParams();
   const table = useTableState();
   const status = (STATUSES as readonly string[]).includes(table.filter("status")) ? (table.filter("status") as PackageStatus) : undefined;
-  const all = useAllInstalls(ecosystem, name);
+  const all = usePackageVersions(ecosystem, name);
   const installs = useInstalls({ ...toQuery(table.state), package: name, ecosystem, status });
 
-  const rows = all.data ? groupByVersion(all.data.items) : [];
-  const sites = new Set(all.data?.items.map((i) => i.site_uuid)).size;
-  const insecure = all.data?.items.filter((i) => i.missing_security).length ?? 0;
+  const rows = all.data ? sortVersions(all.data) : [];
+  const { sites, insecure } = totals(rows);
 
   const columns: Column<Installed>[] = [
     {
@@ -122,7 +121,7 @@ export default function PackageDetail() {
           ) : !all.data ? (
             <LoadingState />
           ) : (
-            <VersionsTable rows={rows} truncatedAt={all.data.total > all.data.items.length ? VERSION_SCAN_PAGES * 200 : null} />
+            <VersionsTable rows={rows} />
           )}
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 4 }}>

@@ -1,13 +1,9 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 
-import { api, unwrap } from "../../api/client";
+import { api, data, unwrap } from "../../api/client";
 import type { operations } from "../../api/schema";
-import type { Install } from "./versions";
 
 type InstalledQuery = NonNullable<operations["installed_packages_api_v1_installed_packages_get"]["parameters"]["query"]>;
-
-export const VERSION_SCAN_PAGES = 10;
-const SCAN_PAGE_SIZE = 200;
 
 /** A page of the package's installs (the sites table; server-side pagination and sort). */
 export function useInstalls(query: InstalledQuery) {
@@ -18,26 +14,11 @@ export function useInstalls(query: InstalledQuery) {
   });
 }
 
-/**
- * Every install of one package, for the versions summary: the API has no group-by, so read up
- * to VERSION_SCAN_PAGES pages of 200 and say when that was not all of them.
- */
-export function useAllInstalls(ecosystem: string, name: string) {
+/** The package's versions across the fleet, grouped by the API (one row per version). */
+export function usePackageVersions(ecosystem: string, name: string) {
   return useQuery({
-    queryKey: ["installed-packages", "all", ecosystem, name],
-    queryFn: async () => {
-      const items: Install[] = [];
-      let total = 0;
-      for (let page = 1; page <= VERSION_SCAN_PAGES; page++) {
-        const result = await unwrap(
-          api.GET("/installed-packages", { params: { query: { package: name, ecosystem, page, per_page: SCAN_PAGE_SIZE } } }),
-        );
-        total = result.meta.total;
-        items.push(...result.data);
-        if (page * SCAN_PAGE_SIZE >= total) break;
-      }
-      return { items, total };
-    },
+    queryKey: ["installed-packages", "versions", ecosystem, name],
+    queryFn: () => data(api.GET("/installed-packages/versions", { params: { query: { package: name, ecosystem } } })),
   });
 }
 

@@ -1,27 +1,26 @@
 import { describe, expect, it } from "vitest";
 
-import { compareVersions, groupByVersion } from "./versions";
+import { compareVersions, sortVersions, totals, type VersionRow } from "./versions";
 
-describe("groupByVersion", () => {
-  it("counts installs, sites and insecure ones per version, newest first", () => {
-    const rows = groupByVersion([
-      { version: "10.1.2", status: "security_update", missing_security: true, site_uuid: "a" },
-      { version: "10.1.2", status: "current", missing_security: false, site_uuid: "b" },
-      { version: "10.2.0", status: "current", missing_security: false, site_uuid: "c" },
-      { version: "9.5.11", status: "unsupported", missing_security: false, site_uuid: "d" },
-      { version: null, status: "unknown", missing_security: false, site_uuid: "e" },
-    ]);
+const row = (version: string | null, sites: number, insecure = 0): VersionRow => ({
+  version,
+  sites,
+  insecure,
+  worst_status: insecure ? "security_update" : "current",
+  statuses: insecure ? { security_update: insecure, current: sites - insecure } : { current: sites },
+});
+
+describe("sortVersions", () => {
+  it("puts the newest version first, numerically, and unknown versions last", () => {
+    const rows = sortVersions([row(null, 1), row("10.1.2", 2, 1), row("9.5.11", 1), row("10.2.0", 4)]);
     expect(rows.map((r) => r.version)).toEqual(["10.2.0", "10.1.2", "9.5.11", null]);
-    const v = rows[1]!;
-    expect(v.installs).toBe(2);
-    expect(v.sites).toBe(2);
-    expect(v.insecure).toBe(1);
-    expect(v.worstStatus).toBe("security_update");
-    expect(v.statuses).toEqual({ security_update: 1, current: 1 });
   });
+});
 
-  it("is empty for no installs", () => {
-    expect(groupByVersion([])).toEqual([]);
+describe("totals", () => {
+  it("adds the sites and the insecure installs of every version", () => {
+    expect(totals([row("10.1.2", 2, 1), row("10.2.0", 4)])).toEqual({ sites: 6, insecure: 1 });
+    expect(totals([])).toEqual({ sites: 0, insecure: 0 });
   });
 });
 

@@ -1,25 +1,7 @@
-/** Installs of one package grouped by version: how many, their worst status, how many insecure. */
-import { STATUSES, isStatus } from "../../components/StatusBadge";
+/** The versions of one package across the fleet, as the API groups them (pure, tested). */
+import type { components } from "../../api/schema";
 
-export interface Install {
-  version: string | null;
-  status: string;
-  missing_security: boolean;
-  site_uuid?: string | null;
-}
-
-export interface VersionRow {
-  version: string | null;
-  installs: number;
-  sites: number;
-  worstStatus: string;
-  insecure: number;
-  statuses: Record<string, number>;
-}
-
-function rank(status: string): number {
-  return isStatus(status) ? STATUSES.indexOf(status) : STATUSES.length;
-}
+export type VersionRow = components["schemas"]["VersionUsage"];
 
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
 
@@ -31,21 +13,12 @@ export function compareVersions(a: string | null, b: string | null): number {
   return -collator.compare(a, b);
 }
 
-export function groupByVersion(installs: Install[]): VersionRow[] {
-  const rows = new Map<string | null, VersionRow & { siteSet: Set<string> }>();
-  for (const item of installs) {
-    let row = rows.get(item.version);
-    if (!row) {
-      row = { version: item.version, installs: 0, sites: 0, worstStatus: item.status, insecure: 0, statuses: {}, siteSet: new Set() };
-      rows.set(item.version, row);
-    }
-    row.installs += 1;
-    if (item.site_uuid) row.siteSet.add(item.site_uuid);
-    if (item.missing_security) row.insecure += 1;
-    row.statuses[item.status] = (row.statuses[item.status] ?? 0) + 1;
-    if (rank(item.status) < rank(row.worstStatus)) row.worstStatus = item.status;
-  }
-  return [...rows.values()]
-    .map(({ siteSet, ...row }) => ({ ...row, sites: siteSet.size || row.installs }))
-    .sort((a, b) => compareVersions(a.version, b.version));
+/** The API's rows, newest version first (the API sorts by text: 10.x before 9.x needs this). */
+export function sortVersions(rows: readonly VersionRow[]): VersionRow[] {
+  return [...rows].sort((a, b) => compareVersions(a.version ?? null, b.version ?? null));
+}
+
+/** On how many sites the package runs, and on how many it misses a security release. */
+export function totals(rows: readonly VersionRow[]): { sites: number; insecure: number } {
+  return rows.reduce((sum, row) => ({ sites: sum.sites + row.sites, insecure: sum.insecure + row.insecure }), { sites: 0, insecure: 0 });
 }
