@@ -4,6 +4,7 @@
  * navigation (for users holding `permission`), in this order.
  */
 import { lazy, type ComponentType, type LazyExoticComponent } from "react";
+import { Navigate } from "react-router";
 
 import type { MessageKey } from "./i18n";
 
@@ -18,6 +19,11 @@ export interface AppRoute {
   public?: boolean;
 }
 
+/** A page that only sends the browser on to ``to`` (old or emailed paths). */
+function redirectTo(to: string): LazyExoticComponent<ComponentType> {
+  return lazy(async () => ({ default: () => <Navigate to={to} replace /> }));
+}
+
 export const routes: AppRoute[] = [
   { path: "/sign-in", page: lazy(() => import("./pages/SignIn")), public: true },
   { path: "/register", page: lazy(() => import("./pages/Register")), public: true },
@@ -26,13 +32,20 @@ export const routes: AppRoute[] = [
   { path: "/sites/:siteUuid", page: lazy(() => import("./pages/SitePage")), permission: "sites:read" },
   { path: "/packages", page: lazy(() => import("./pages/Packages")), nav: "nav.packages", permission: "sites:read" },
   { path: "/account", page: lazy(() => import("./pages/Account")) },
+  { path: "/notifications", page: lazy(() => import("./pages/Notifications")) },
+  { path: "/settings/webhooks", page: lazy(() => import("./pages/Webhooks")) },
+  // -- paths the notifications (bell, email, webhooks) link to, kept working
+  { path: "/settings/notifications", page: redirectTo("/account#notifications") },
+  { path: "/catalog", page: redirectTo("/advisories") },
   // -- patch operations: patch runs, cycles, maintenance requests, imports
   { path: "/patch-runs", page: lazy(() => import("./pages/PatchRuns")), nav: "operations.nav.patchRuns", permission: "patching:read" },
   { path: "/patch-runs/:runUuid", page: lazy(() => import("./pages/PatchRuns/RunDetail")), permission: "patching:read" },
   { path: "/cycles", page: lazy(() => import("./pages/Cycles")), nav: "operations.nav.cycles", permission: "patching:read" },
   { path: "/cycles/:cycleUuid", page: lazy(() => import("./pages/CyclePage")), permission: "patching:read" },
   { path: "/maintenance", page: lazy(() => import("./pages/Maintenance")), nav: "operations.nav.maintenance", permission: "maintenance:request" },
+  { path: "/maintenance/:requestUuid", page: lazy(() => import("./pages/Maintenance")), permission: "maintenance:request" },
   { path: "/imports", page: lazy(() => import("./pages/Imports")), nav: "operations.nav.imports", permission: "imports:read" },
+  { path: "/imports/:importUuid", page: lazy(() => import("./pages/Imports")), permission: "imports:read" },
   // -- work: tasks, ledger and statements, analytics
   { path: "/tasks", page: lazy(() => import("./pages/Tasks")), nav: "work.nav.myTasks", permission: "tasks:complete" },
   { path: "/tasks/board", page: lazy(() => import("./pages/TaskBoard")), nav: "work.nav.board", permission: "tasks:write" },
@@ -44,6 +57,7 @@ export const routes: AppRoute[] = [
   { path: "/packages/:ecosystem/:name", page: lazy(() => import("./pages/PackageDetail")), permission: "sites:read" },
   // -- administration: users and approvals, organizations, roles, audit log
   { path: "/users", page: lazy(() => import("./pages/Users")), nav: "admin.nav.users", permission: "users:read" },
+  { path: "/users/:userUuid", page: lazy(() => import("./pages/Users")), permission: "users:read" },
   { path: "/organizations", page: lazy(() => import("./pages/Organizations")), nav: "admin.nav.organizations", permission: "organizations:write" },
   { path: "/roles", page: lazy(() => import("./pages/Roles")), nav: "admin.nav.roles", permission: "roles:read" },
   { path: "/audit", page: lazy(() => import("./pages/AuditLog")), nav: "admin.nav.audit", permission: "audit:read" },

@@ -8,6 +8,8 @@ export interface ApiErrorShape {
   fieldErrors: Record<string, string>;
   /** Seconds to wait, from `Retry-After` (429). */
   retryAfter?: number;
+  /** The envelope's `details` as sent (field errors, or what a 409 clashed with). */
+  details?: unknown[];
 }
 
 export class ApiError extends Error implements ApiErrorShape {
@@ -15,6 +17,7 @@ export class ApiError extends Error implements ApiErrorShape {
   code: string;
   fieldErrors: Record<string, string>;
   retryAfter?: number;
+  details: unknown[];
 
   constructor(shape: ApiErrorShape) {
     super(shape.message);
@@ -23,6 +26,7 @@ export class ApiError extends Error implements ApiErrorShape {
     this.code = shape.code;
     this.fieldErrors = shape.fieldErrors;
     this.retryAfter = shape.retryAfter;
+    this.details = shape.details ?? [];
   }
 }
 
@@ -65,6 +69,7 @@ export function toApiError(
     message: typeof envelope?.message === "string" && envelope.message ? envelope.message : fallback,
     fieldErrors,
     retryAfter: Number.isFinite(retry) ? retry : undefined,
+    details: envelope && Array.isArray(envelope.details) ? envelope.details : [],
   });
 }
 

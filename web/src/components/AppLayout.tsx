@@ -18,6 +18,7 @@ import { Link, Outlet, useLocation } from "react-router";
 import { useMe, useSignOut } from "../auth/session";
 import { useT } from "../i18n";
 import { routes } from "../routes";
+import { activeNavPath } from "./navActive";
 import { LoadingState } from "./States";
 import { NotificationBell } from "./NotificationBell";
 import classes from "./AppLayout.module.css";
@@ -62,6 +63,12 @@ function UserMenu() {
         <Menu.Item component={Link} to="/account">
           {t("user.account")}
         </Menu.Item>
+        <Menu.Item component={Link} to="/notifications">
+          {t("notify.menu.notifications")}
+        </Menu.Item>
+        <Menu.Item component={Link} to="/settings/webhooks">
+          {t("notify.menu.webhooks")}
+        </Menu.Item>
         <Menu.Item color="red" onClick={() => void signOut()}>
           {t("user.signOut")}
         </Menu.Item>
@@ -78,8 +85,11 @@ export function AppLayout() {
   const me = useMe();
   const permissions = new Set(me.data?.permissions ?? []);
   const navItems = routes.filter((r) => r.nav && (!r.permission || permissions.has(r.permission)));
-  const active = (path: string) =>
-    path === "/" ? location.pathname === "/" : location.pathname === path || location.pathname.startsWith(`${path}/`);
+  const current = activeNavPath(
+    location.pathname,
+    navItems.map((item) => item.path),
+  );
+  const active = (path: string) => path === current;
 
   return (
     <>

@@ -65,6 +65,7 @@ describe("NotificationBell", () => {
     expect(await screen.findByText("Task assigned: Patch core")).toBeInTheDocument();
     expect(screen.getByText("Older one")).toBeInTheDocument();
     expect(screen.getByRole("button", { name: "Mark “Task assigned: Patch core” read", hidden: true })).toBeInTheDocument();
+    expect(screen.getByRole("link", { name: "See all notifications", hidden: true })).toHaveAttribute("href", "/notifications");
     fireEvent.click(screen.getByRole("button", { name: "Mark all read", hidden: true }));
     await waitFor(() => expect(calls).toContain("POST /notifications/read-all"));
   });

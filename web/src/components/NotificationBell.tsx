@@ -1,55 +1,13 @@
 import { ActionIcon, Anchor, Box, Button, Group, Indicator, Popover, ScrollArea, Stack, Text, UnstyledButton, VisuallyHidden } from "@mantine/core";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { useNavigate } from "react-router";
+import { Link, useNavigate } from "react-router";
 
-import { api, data, unwrap } from "../api/client";
-import type { components } from "../api/schema";
 import { formatDateTime } from "../format";
 import { useT } from "../i18n";
+import { isInternalLink, useLatest, useMark, useReadAll, useUnreadCount, type Notification } from "../pages/Notifications/queries";
 import { ErrorState, LoadingState } from "./States";
 
-type Notification = components["schemas"]["NotificationOut"];
-
-const POLL_MS = 60_000;
 const LATEST = 10;
-
-function useUnreadCount() {
-  return useQuery({
-    queryKey: ["notifications", "unread-count"],
-    queryFn: () => data(api.GET("/notifications/unread-count")),
-    refetchInterval: POLL_MS,
-    staleTime: POLL_MS / 2,
-    select: (result) => result.unread,
-  });
-}
-
-function useLatest(enabled: boolean) {
-  return useQuery({
-    queryKey: ["notifications", "latest", LATEST],
-    queryFn: () => unwrap(api.GET("/notifications", { params: { query: { per_page: LATEST } } })),
-    enabled,
-  });
-}
-
-function useMark() {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: ({ uuid, read }: { uuid: string; read: boolean }) =>
-      read
-        ? data(api.POST("/notifications/{notification_uuid}/read", { params: { path: { notification_uuid: uuid } } }))
-        : data(api.POST("/notifications/{notification_uuid}/unread", { params: { path: { notification_uuid: uuid } } })),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ["notifications"] }),
-  });
-}
-
-function useReadAll() {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: () => data(api.POST("/notifications/read-all")),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ["notifications"] }),
-  });
-}
 
 function BellIcon() {
   return (
@@ -112,7 +70,7 @@ export function NotificationBell() {
   const navigate = useNavigate();
   const [opened, setOpened] = useState(false);
   const unread = useUnreadCount();
-  const latest = useLatest(opened);
+  const latest = useLatest(LATEST, opened);
   const mark = useMark();
   const readAll = useReadAll();
   const count = unread.data ?? 0;
@@ -120,7 +78,7 @@ export function NotificationBell() {
   const open = (item: Notification) => {
     if (!item.read) mark.mutate({ uuid: item.uuid, read: true });
     setOpened(false);
-    if (item.link.startsWith("/")) navigate(item.link);
+    if (isInternalLink(item.link)) navigate(item.link);
     else window.location.assign(item.link);
   };
 
@@ -169,6 +127,11 @@ export function NotificationBell() {
           </Button>
         </Group>
         {body}
+        <Group justify="center" mt="xs">
+          <Anchor component={Link} to="/notifications" size="sm" onClick={() => setOpened(false)}>
+            {t("notify.bell.seeAll")}
+          </Anchor>
+        </Group>
       </Popover.Dropdown>
     </Popover>
   );

@@ -1,4 +1,5 @@
 import { admin } from "./en/admin";
+import { notify } from "./en/notify";
 import { operations } from "./en/operations";
 import { work } from "./en/work";
 import { rollouts } from "./en/rollouts";
@@ -186,4 +187,5 @@ export const en = {
   operations,
   work,
   rollouts,
+  notify,
 } as const;

@@ -1,4 +1,6 @@
 import { Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
+import { useEffect } from "react";
+import { useLocation } from "react-router";
 
 import { useMe } from "../../auth/session";
 import { ErrorState, LoadingState } from "../../components/States";
@@ -12,6 +14,12 @@ import { TwoFactorSection } from "./TwoFactorSection";
 export default function Account() {
   const t = useT();
   const me = useMe();
+  const { hash } = useLocation();
+  const ready = Boolean(me.data);
+  // `/account#notifications` (the emails' "preferences" link) scrolls to that section.
+  useEffect(() => {
+    if (ready && hash) document.getElementById(hash.slice(1))?.scrollIntoView();
+  }, [ready, hash]);
   if (me.error) return <ErrorState error={me.error} onRetry={() => void me.refetch()} />;
   if (!me.data) return <LoadingState />;
   const rows: [string, string][] = [

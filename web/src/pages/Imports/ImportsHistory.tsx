@@ -1,6 +1,7 @@
 import { Button, Group, Modal, Select, Stack, Text, Title } from "@mantine/core";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { useNavigate, useParams } from "react-router";
 
 import { api, data, unwrap } from "../../api/client";
 import { DataTable, type Column } from "../../components/DataTable";
@@ -39,6 +40,14 @@ export function ImportsHistory() {
   const table = useTableState();
   const { state, filter, setFilter } = table;
   const [shown, setShown] = useState<string | null>(null);
+  // `/imports/<uuid>` (where the "import finished" notification links) opens that import.
+  const { importUuid } = useParams();
+  const navigate = useNavigate();
+  const details = shown ?? importUuid ?? null;
+  const closeDetails = () => {
+    setShown(null);
+    if (importUuid) navigate({ pathname: "/imports", search: table.params.toString() }, { replace: true });
+  };
   const query = {
     ...toQuery(state),
     kind: (filter("kind") || undefined) as ImportKind | undefined,
@@ -126,7 +135,7 @@ export function ImportsHistory() {
         emptyTitle={t("operations.imports.empty")}
         emptyHelp={t("operations.imports.emptyHelp")}
       />
-      <ImportDetails uuid={shown} onClose={() => setShown(null)} />
+      <ImportDetails uuid={details} onClose={closeDetails} />
     </Stack>
   );
 }

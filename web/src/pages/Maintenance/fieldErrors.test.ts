@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { matchFieldErrors } from "./fieldErrors";
+import { clashingWindows, matchFieldErrors } from "./fieldErrors";
 
 describe("matchFieldErrors", () => {
   it("puts nested errors on the nested field", () => {
@@ -14,5 +14,18 @@ describe("matchFieldErrors", () => {
   it("follows aliases and parents", () => {
     expect(matchFieldErrors({ "scope.tags.0": "bad tag" }, ["tags"], { "scope.tags.0": "tags" }).matched).toEqual({ tags: "bad tag" });
     expect(matchFieldErrors({ "location.country.0": "x" }, ["location.country"]).matched).toEqual({ "location.country": "x" });
+  });
+});
+
+describe("clashingWindows", () => {
+  it("keeps the windows a 409 names and skips anything else", () => {
+    const details = [
+      { uuid: "a", starts_at: "2026-05-01T10:00:00+00:00", ends_at: "2026-05-01T12:00:00+00:00" },
+      { field: "body.starts_at", message: "no" },
+      null,
+      "text",
+    ];
+    expect(clashingWindows(details)).toEqual([details[0]]);
+    expect(clashingWindows([])).toEqual([]);
   });
 });

@@ -21,3 +21,16 @@ export function matchFieldErrors(
   }
   return { matched, rest };
 }
+
+export interface ClashingWindow {
+  starts_at: string;
+  ends_at: string;
+}
+
+/** The accepted windows a 409 `window_overlaps` names in its details (anything else is skipped). */
+export function clashingWindows(details: readonly unknown[]): ClashingWindow[] {
+  return details.filter(
+    (d): d is ClashingWindow =>
+      typeof d === "object" && d !== null && typeof (d as ClashingWindow).starts_at === "string" && typeof (d as ClashingWindow).ends_at === "string",
+  );
+}

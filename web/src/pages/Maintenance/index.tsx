@@ -1,14 +1,15 @@
 import { Button, Group, Modal, Stack, Tabs, Text, Title } from "@mantine/core";
 import { useMediaQuery } from "@mantine/hooks";
 import { useState } from "react";
-import { useSearchParams } from "react-router";
+import { useNavigate, useParams, useSearchParams } from "react-router";
 
 import { useCan } from "../../auth/session";
+import { ErrorState } from "../../components/States";
 import { useT } from "../../i18n";
 import { CalendarFeed } from "./CalendarFeed";
 import { CalendarView } from "./CalendarView";
 import { DecisionModal } from "./DecisionModal";
-import type { Decision, MaintenanceRequest } from "./queries";
+import { useMaintenanceRequest, type Decision, type MaintenanceRequest } from "./queries";
 import { RequestDetails } from "./RequestDetails";
 import { RequestForm } from "./RequestForm";
 import { RequestsList } from "./RequestsList";
@@ -22,6 +23,15 @@ export default function Maintenance() {
   const [formOpen, setFormOpen] = useState(false);
   const [deciding, setDeciding] = useState<{ request: MaintenanceRequest; decision: Decision } | null>(null);
   const [shown, setShown] = useState<MaintenanceRequest | null>(null);
+  // `/maintenance/<uuid>` (where notifications link) opens that request over the list.
+  const { requestUuid } = useParams();
+  const navigate = useNavigate();
+  const linked = useMaintenanceRequest(requestUuid);
+  const details = shown ?? (requestUuid ? (linked.data ?? null) : null);
+  const closeDetails = () => {
+    setShown(null);
+    if (requestUuid) navigate({ pathname: "/maintenance", search: params.toString() }, { replace: true });
+  };
   const phone = useMediaQuery("(max-width: 36em)");
   const onDecide = (request: MaintenanceRequest, decision: Decision) => setDeciding({ request, decision });
 
@@ -38,6 +48,7 @@ export default function Maintenance() {
         </Stack>
         {canRequest && <Button onClick={() => setFormOpen(true)}>{t("operations.maintenance.newRequest")}</Button>}
       </Group>
+      {linked.error && <ErrorState error={linked.error} onRetry={() => void linked.refetch()} />}
       <Tabs
         value={view}
         onChange={(value) =>
@@ -65,7 +76,7 @@ export default function Maintenance() {
       <Modal opened={formOpen} onClose={() => setFormOpen(false)} title={t("operations.maintenance.form.title")} size="lg" fullScreen={phone}>
         {formOpen && <RequestForm onDone={() => setFormOpen(false)} />}
       </Modal>
-      <RequestDetails request={shown} onClose={() => setShown(null)} onDecide={onDecide} />
+      <RequestDetails request={details} onClose={closeDetails} onDecide={onDecide} />
       <DecisionModal request={deciding?.request ?? null} decision={deciding?.decision ?? null} onClose={() => setDeciding(null)} />
     </Stack>
   );

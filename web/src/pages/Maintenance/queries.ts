@@ -28,6 +28,15 @@ export function useMaintenanceRequests(query: RequestsQuery, enabled = true) {
   });
 }
 
+/** One request, by uuid (the page a notification links to). */
+export function useMaintenanceRequest(uuid: string | undefined) {
+  return useQuery({
+    queryKey: ["maintenance-requests", "one", uuid],
+    queryFn: () => data(api.GET("/maintenance-requests/{request_uuid}", { params: { path: { request_uuid: uuid! } } })),
+    enabled: Boolean(uuid),
+  });
+}
+
 export type { Decision };
 
 export function decide(uuid: string, decision: Decision, reason?: string) {

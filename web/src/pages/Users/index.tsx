@@ -1,17 +1,19 @@
 import { Badge, Button, Group, Select, Stack, Tabs, Text, TextInput, Title } from "@mantine/core";
 import { useDebouncedCallback } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
-import { useState } from "react";
+import { useEffect, useState } from "react";
+import { useNavigate, useParams } from "react-router";
 
 import { useCan, useMe } from "../../auth/session";
 import { ConfirmActionModal } from "../../components/ConfirmActionModal";
 import { DataTable, type Column } from "../../components/DataTable";
+import { ErrorState } from "../../components/States";
 import { useTableState } from "../../components/useTableState";
 import { formatDateTime } from "../../format";
 import { useT } from "../../i18n";
 import { CreateUserModal } from "./CreateUserModal";
 import { EditUserModal } from "./EditUserModal";
-import { BUILTIN_ROLES, usePendingCount, useRoleNames, useUserMutations, useUsers, type User } from "./queries";
+import { BUILTIN_ROLES, usePendingCount, useRoleNames, useUser, useUserMutations, useUsers, type User } from "./queries";
 import { UserRowActions } from "./UserRowActions";
 import { canApprove as mayApprove, toUsersQuery, type UsersView } from "./userFilters";
 
@@ -36,6 +38,18 @@ export default function Users() {
   const roles = useRoleNames();
   const roleNames = roles.data ?? BUILTIN_ROLES;
   const { remove } = useUserMutations();
+
+  // `/users/<uuid>` (where "registration pending" links) lists just that person, Approve at hand.
+  const { userUuid } = useParams();
+  const navigate = useNavigate();
+  const linked = useUser(userUuid);
+  useEffect(() => {
+    if (!linked.data) return;
+    const next = new URLSearchParams({ q: linked.data.login });
+    if (!linked.data.is_approved) next.set("view", "pending");
+    navigate({ pathname: "/users", search: next.toString() }, { replace: true });
+    setSearch(linked.data.login);
+  }, [linked.data, navigate]);
 
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<User | null>(null);
@@ -134,6 +148,7 @@ export default function Users() {
         </Title>
         {canWrite && <Button onClick={() => setCreating(true)}>{t("admin.users.create")}</Button>}
       </Group>
+      {linked.error && <ErrorState error={linked.error} onRetry={() => void linked.refetch()} />}
       <Tabs value={view} onChange={setView} aria-label={t("admin.users.tabsLabel")}>
         <Tabs.List>
           <Tabs.Tab value="all">{t("admin.users.tabAll")}</Tabs.Tab>

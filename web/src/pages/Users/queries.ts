@@ -19,6 +19,15 @@ export function useUsers(state: TableState, filters: UsersApiFilters) {
   });
 }
 
+/** One user, by uuid (the page the "registration pending" notification links to). */
+export function useUser(uuid: string | undefined) {
+  return useQuery({
+    queryKey: ["users", "one", uuid],
+    queryFn: () => data(api.GET("/users/{user_uuid}", { params: { path: { user_uuid: uuid! } } })),
+    enabled: Boolean(uuid),
+  });
+}
+
 /** How many wait for approval (for the tab's counter). */
 export function usePendingCount() {
   return useQuery({

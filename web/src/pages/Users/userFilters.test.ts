@@ -22,8 +22,8 @@ describe("toUsersQuery", () => {
 });
 
 describe("canApprove", () => {
-  it("allows approvers by permission or group", () => {
-    expect(canApprove(["users:approve"], [])).toBe(true);
+  it("follows the approve endpoint: platform admins and login approvers only", () => {
+    expect(canApprove(["users:approve"], [])).toBe(false);
     expect(canApprove(["platform:admin"], [])).toBe(true);
     expect(canApprove([], ["login_approvers"])).toBe(true);
     expect(canApprove(["users:read"], ["other"])).toBe(false);

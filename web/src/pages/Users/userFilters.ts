@@ -30,11 +30,11 @@ export function toUsersQuery(filters: UserFilters): UsersApiFilters {
   return out;
 }
 
-/** Who may see the Approve button: users:approve holders, platform admins, login approvers. */
+/**
+ * Who may see the Approve button: the rule of `POST /users/{uuid}/approve`, which is the platform
+ * admin or a member of the group `login_approvers`, whatever the role (the `users:approve`
+ * permission only lets a user be created approved).
+ */
 export function canApprove(permissions: readonly string[], groups: readonly string[]): boolean {
-  return (
-    permissions.includes("users:approve") ||
-    permissions.includes("platform:admin") ||
-    groups.includes("login_approvers")
-  );
+  return permissions.includes("platform:admin") || groups.includes("login_approvers");
 }
