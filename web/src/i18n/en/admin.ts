@@ -63,6 +63,7 @@ export const admin = {
     editRole: "Edit",
     updated: "{login} was saved.",
     ownRole: "You cannot change your own role.",
+    groupsHelp: "Members of login_approvers approve the registrations of their organization.",
     deactivate: "Deactivate",
     activate: "Activate",
     deactivated: "{login} is deactivated; their sessions ended.",

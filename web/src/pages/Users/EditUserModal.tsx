@@ -1,4 +1,4 @@
-import { Button, Group, Modal, Select, Stack, TextInput } from "@mantine/core";
+import { Button, Group, Modal, MultiSelect, Select, Stack, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { notifications } from "@mantine/notifications";
 import { useEffect, useState } from "react";
@@ -6,7 +6,8 @@ import { useEffect, useState } from "react";
 import { FormError, applyFieldErrors } from "../../components/FormError";
 import { focusFirstInvalid } from "../../components/focusFirstInvalid";
 import { useT } from "../../i18n";
-import { useUserMutations, type User } from "./queries";
+import { useCan } from "../../auth/session";
+import { useGroupNames, useUserMutations, type User } from "./queries";
 
 interface Props {
   user: User | null;
@@ -15,16 +16,27 @@ interface Props {
   isSelf: boolean;
 }
 
-/** Change a user's name, email and role (not one's own role). */
+interface Values {
+  name: string;
+  email: string;
+  role: string;
+  groups: string[];
+}
+
+const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
+
+/** Change a user's name, email, role (not one's own) and groups (with `groups:write`). */
 export function EditUserModal({ user, onClose, roles, isSelf }: Props) {
   const t = useT();
-  const { update } = useUserMutations();
+  const { update, setGroups } = useUserMutations();
+  const canGroup = useCan("groups:write");
+  const groupNames = useGroupNames(canGroup && user !== null);
   const [formError, setFormError] = useState<string | null>(null);
-  const form = useForm({ initialValues: { name: "", email: "", role: "" } });
+  const form = useForm<Values>({ initialValues: { name: "", email: "", role: "", groups: [] } });
 
   useEffect(() => {
     if (user) {
-      form.setValues({ name: user.name, email: user.email, role: user.role });
+      form.setValues({ name: user.name, email: user.email, role: user.role, groups: user.groups });
       form.resetDirty();
       form.clearErrors();
       setFormError(null);
@@ -32,7 +44,7 @@ export function EditUserModal({ user, onClose, roles, isSelf }: Props) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [user]);
 
-  async function submit(values: { name: string; email: string; role: string }) {
+  async function submit(values: Values) {
     if (!user) return;
     setFormError(null);
     const body: Record<string, string> = {};
@@ -40,7 +52,8 @@ export function EditUserModal({ user, onClose, roles, isSelf }: Props) {
     if (values.email !== user.email) body.email = values.email;
     if (values.role !== user.role && !isSelf) body.role = values.role;
     try {
-      const saved = await update.mutateAsync({ uuid: user.uuid, body });
+      let saved = await update.mutateAsync({ uuid: user.uuid, body });
+      if (canGroup && !sameSet(values.groups, user.groups)) saved = await setGroups.mutateAsync({ uuid: user.uuid, groups: values.groups });
       notifications.show({ color: "green", message: t("admin.users.updated", { login: saved.login }) });
       onClose();
     } catch (error) {
@@ -65,11 +78,20 @@ export function EditUserModal({ user, onClose, roles, isSelf }: Props) {
             description={isSelf ? t("admin.users.ownRole") : undefined}
             {...form.getInputProps("role")}
           />
+          {canGroup && (
+            <MultiSelect
+              label={t("admin.users.groups")}
+              description={t("admin.users.groupsHelp")}
+              data={[...new Set([...(groupNames.data ?? []), ...(user?.groups ?? [])])]}
+              searchable
+              {...form.getInputProps("groups")}
+            />
+          )}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               {t("admin.common.cancel")}
             </Button>
-            <Button type="submit" loading={update.isPending}>
+            <Button type="submit" loading={update.isPending || setGroups.isPending}>
               {t("admin.common.save")}
             </Button>
           </Group>

@@ -91,7 +91,22 @@ export default function Users() {
         </Stack>
       ),
     },
-    { key: "role", header: t("admin.users.role"), render: (user) => <Badge variant="light" tt="none" miw="max-content">{user.role}</Badge> },
+    {
+      key: "role",
+      header: t("admin.users.role"),
+      render: (user) => (
+        <Group gap={4}>
+          <Badge variant="light" tt="none" miw="max-content">
+            {user.role}
+          </Badge>
+          {user.groups.map((group) => (
+            <Badge key={group} variant="outline" color="gray" tt="none" miw="max-content">
+              {group}
+            </Badge>
+          ))}
+        </Group>
+      ),
+    },
     ...(isAdmin
       ? [{ key: "organization", header: t("admin.users.organization"), wide: true, render: (user: User) => user.organization.name }]
       : []),

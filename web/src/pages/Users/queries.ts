@@ -19,6 +19,16 @@ export function useUsers(state: TableState, filters: UsersApiFilters) {
   });
 }
 
+/** Every group's name, for the groups picker (a short list). */
+export function useGroupNames(enabled: boolean) {
+  return useQuery({
+    queryKey: ["groups", "names"],
+    queryFn: () => unwrap(api.GET("/groups", { params: { query: { per_page: 200, sort: "name" } } })),
+    select: (envelope) => envelope.data.map((group) => group.name),
+    enabled,
+  });
+}
+
 /** One user, by uuid (the page the "registration pending" notification links to). */
 export function useUser(uuid: string | undefined) {
   return useQuery({
@@ -76,6 +86,11 @@ export function useUserMutations() {
     update: useMutation({
       mutationFn: ({ uuid, body }: { uuid: string; body: UserUpdate }) =>
         data(api.PATCH("/users/{user_uuid}", { ...path(uuid), body })),
+      onSuccess,
+    }),
+    setGroups: useMutation({
+      mutationFn: ({ uuid, groups }: { uuid: string; groups: string[] }) =>
+        data(api.PUT("/users/{user_uuid}/groups", { ...path(uuid), body: { groups } })),
       onSuccess,
     }),
     approve: useMutation({ mutationFn: (uuid: string) => data(api.POST("/users/{user_uuid}/approve", path(uuid))), onSuccess }),
