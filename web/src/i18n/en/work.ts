@@ -145,6 +145,7 @@ export const work = {
     title: "Analytics",
     intro: "Management earnings are the fees debited minus the rewards credited.",
     day: "Day",
+    organization: "Organization",
     earningsToday: "Management earnings",
     negativeEngineers: "Engineers below zero",
     openPastDue: "Open tasks past due",

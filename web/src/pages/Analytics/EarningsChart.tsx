@@ -15,13 +15,14 @@ interface Props {
   days: number;
   onDays: (days: number) => void;
   currency: string | undefined;
+  organization: string | undefined;
 }
 
 /** Management earnings per day as bars (and the same numbers as a table for screen readers). */
-export function EarningsChart({ until, days, onDays, currency }: Props) {
+export function EarningsChart({ until, days, onDays, currency, organization }: Props) {
   const t = useT();
   const { since } = dayRange(until, days);
-  const earnings = useEarnings(since, until);
+  const earnings = useEarnings(since, until, organization);
   const money = (value: number | string) => (currency ? formatMoney(value, currency) : Number(value).toFixed(2));
 
   let body;

@@ -1,17 +1,18 @@
 import "@mantine/charts/styles.css";
 import "@mantine/dates/styles.css";
 
-import { Anchor, Badge, Group, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
+import { Anchor, Badge, Group, Paper, Select, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { DatePickerInput } from "@mantine/dates";
 import { Link } from "react-router";
 
-import { useCan } from "../../auth/session";
+import { useCan, useMe } from "../../auth/session";
 import { ErrorState, LoadingState } from "../../components/States";
 import { useTableState } from "../../components/useTableState";
 import { formatDate } from "../../format";
 import { useT, type MessageKey } from "../../i18n";
 import { formatMoney, isNegative } from "../Ledger/money";
 import { useBalances } from "../Ledger/queries";
+import { useOrganizationOptions } from "../Users/queries";
 import { isoDay } from "./dates";
 import { EarningsChart, RANGES } from "./EarningsChart";
 import { useOrganizationCurrency, useWorkAnalytics } from "./queries";
@@ -40,9 +41,14 @@ export default function Analytics() {
   const day = filter("day") || undefined;
   const rangeParam = Number(filter("days"));
   const days = (RANGES as readonly number[]).includes(rangeParam) ? rangeParam : 30;
-  const analytics = useWorkAnalytics(day);
-  const currency = useOrganizationCurrency(billing).data;
-  const balances = useBalances(day, billing);
+  // A platform admin picks the organization (their own by default); everyone else sees their own.
+  const isAdmin = useCan("platform:admin");
+  const me = useMe();
+  const organizations = useOrganizationOptions(isAdmin);
+  const organization = isAdmin ? filter("org") || me.data?.organization.uuid : undefined;
+  const analytics = useWorkAnalytics(day, organization);
+  const currency = useOrganizationCurrency(billing, organization).data;
+  const balances = useBalances(day, billing, organization);
   const money = (value: string) => (currency ? formatMoney(value, currency) : Number(value).toFixed(2));
   const negative = (balances.data ?? []).filter((b) => isNegative(b.closing));
 
@@ -56,14 +62,27 @@ export default function Analytics() {
           {t("work.analytics.intro")}
         </Text>
       </div>
-      <DatePickerInput
-        label={t("work.analytics.day")}
-        value={day ?? today}
-        onChange={(value) => setFilter("day", value ? String(value).slice(0, 10) : null)}
-        maxDate={new Date()}
-        valueFormat="YYYY-MM-DD"
-        w={200}
-      />
+      <Group align="flex-end">
+        {isAdmin && (
+          <Select
+            label={t("work.analytics.organization")}
+            data={organizations.data ?? []}
+            value={organization ?? null}
+            onChange={(value) => setFilter("org", value)}
+            allowDeselect={false}
+            searchable
+            w={260}
+          />
+        )}
+        <DatePickerInput
+          label={t("work.analytics.day")}
+          value={day ?? today}
+          onChange={(value) => setFilter("day", value ? String(value).slice(0, 10) : null)}
+          maxDate={new Date()}
+          valueFormat="YYYY-MM-DD"
+          w={200}
+        />
+      </Group>
       {analytics.error ? (
         <ErrorState error={analytics.error} onRetry={() => void analytics.refetch()} />
       ) : !analytics.data ? (
@@ -135,7 +154,7 @@ export default function Analytics() {
           </section>
         </>
       )}
-      <EarningsChart until={day ?? today} days={days} onDays={(d) => setFilter("days", d === 30 ? null : String(d))} currency={currency} />
+      <EarningsChart until={day ?? today} days={days} onDays={(d) => setFilter("days", d === 30 ? null : String(d))} currency={currency} organization={organization} />
     </Stack>
   );
 }

@@ -23,10 +23,10 @@ export function useOwnBalance(day: string | undefined, enabled: boolean) {
   });
 }
 
-export function useBalances(day: string | undefined, enabled: boolean) {
+export function useBalances(day: string | undefined, enabled: boolean, organization_uuid?: string) {
   return useQuery({
-    queryKey: ["ledger", "balances", day],
-    queryFn: () => data(api.GET("/ledger/balances", { params: { query: { day } } })),
+    queryKey: ["ledger", "balances", day, organization_uuid],
+    queryFn: () => data(api.GET("/ledger/balances", { params: { query: { day, organization_uuid } } })),
     enabled,
   });
 }
