@@ -97,3 +97,40 @@ async def test_a_package_s_versions_are_counted_across_the_fleet(
     assert (unknown.status_code, unknown.json()["error"]["code"]) == (404, "not_found")
     missing = await client.get("/api/v1/installed-packages/versions", headers=key)
     assert missing.status_code == 422
+
+
+async def test_an_install_links_to_its_recommended_release_s_notes(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    admin, key = await setup(client, db)
+    await import_feed(client, admin, "drupal.sec.8.0.2.xml")
+    await push(client, key, inventory(SITE, drupal="8.0.0"))
+
+    response = await client.get("/api/v1/installed-packages?package=drupal", headers=key)
+    [core] = response.json()["data"]
+    assert (core["recommended_version"], core["release_notes_url"]) == (
+        "8.0.2",
+        "https://example.com/drupal-8-0-2-release",  # the feed's <release_link> of 8.0.2
+    )
+
+
+async def test_a_release_link_that_is_not_http_is_not_passed_on(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    from sqlalchemy import update
+
+    from patchwatch.catalog.models import Release
+
+    admin, key = await setup(client, db)
+    await import_feed(client, admin, "drupal.sec.8.0.2.xml")
+    async with db.sessionmaker() as session:  # a hostile feed's link
+        await session.execute(
+            update(Release)
+            .where(Release.version == "8.0.2")
+            .values(release_link="javascript:alert(document.cookie)")
+        )
+        await session.commit()
+    await push(client, key, inventory(SITE, drupal="8.0.0"))
+
+    response = await client.get("/api/v1/installed-packages?package=drupal", headers=key)
+    assert response.json()["data"][0]["release_notes_url"] is None

@@ -282,3 +282,8 @@ class InstalledPackageOut(BaseModel):
     sla_due_at: datetime | None
     site_uuid: UUID | None = None
     site_name: str | None = None
+    release_notes_url: str | None = Field(
+        None,
+        description="The catalog's page of the recommended release (else of the installed one); "
+        "http(s) links only.",
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -13,7 +14,7 @@ from sqlalchemy import Select, func, select
 from patchwatch.api.deps import SessionDep, require
 from patchwatch.api.envelope import Envelope, ListEnvelope, wrap
 from patchwatch.api.pagination import PageParams, list_envelope, order_by_clauses, page_params
-from patchwatch.catalog.models import Package
+from patchwatch.catalog.models import Package, Release
 from patchwatch.db import utcnow
 from patchwatch.errors import NotFound
 from patchwatch.identity import service as identity
@@ -47,7 +48,33 @@ def _rows(stmt: Select[Any]) -> Select[Any]:
     )
 
 
-def _out(row: Any) -> InstalledPackageOut:
+def _release_key(installed: InstalledPackage) -> tuple[int, str | None]:
+    return installed.package_id, installed.recommended_version or installed.version
+
+
+async def _release_links(
+    session: SessionDep, installs: list[InstalledPackage]
+) -> dict[tuple[int, str | None], str]:
+    """The catalog's release pages of a page of installs, by (package id, version): one query.
+    Feeds are untrusted: only http(s) links are passed on (no ``javascript:`` in an anchor)."""
+    wanted = {key for key in map(_release_key, installs) if key[1]}
+    if not wanted:
+        return {}
+    rows = await session.execute(
+        select(Release.package_id, Release.version, Release.release_link).where(
+            Release.package_id.in_({package_id for package_id, _ in wanted}),
+            Release.version.in_({version for _, version in wanted}),
+            Release.release_link.is_not(None),
+        )
+    )
+    return {
+        (package_id, version): link
+        for package_id, version, link in rows.tuples()
+        if link and (package_id, version) in wanted and urlsplit(link).scheme in ("http", "https")
+    }
+
+
+def _out(row: Any, links: dict[tuple[int, str | None], str]) -> InstalledPackageOut:
     installed, package, ecosystem, site_uuid, site_name = row
     return InstalledPackageOut(
         package=package,
@@ -69,6 +96,7 @@ def _out(row: Any) -> InstalledPackageOut:
         sla_due_at=installed.sla_due_at,
         site_uuid=site_uuid,
         site_name=site_name,
+        release_notes_url=links.get(_release_key(installed)),
     )
 
 
@@ -78,7 +106,8 @@ async def _page(
     total = await session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     ordered = _rows(stmt).order_by(*order_by_clauses(page.sort, SORT, [InstalledPackage.id]))
     rows = (await session.execute(ordered.offset(page.offset).limit(page.per_page))).all()
-    return list_envelope(request, [_out(r) for r in rows], int(total), page)
+    links = await _release_links(session, [row[0] for row in rows])
+    return list_envelope(request, [_out(r, links) for r in rows], int(total), page)
 
 
 @router.get("/sites/{site_uuid}/packages", summary="A site's installed packages and their status")

@@ -3756,6 +3756,11 @@ export interface components {
             site_uuid?: string | null;
             /** Site Name */
             site_name?: string | null;
+            /**
+             * Release Notes Url
+             * @description The catalog's page of the recommended release (else of the installed one); http(s) links only.
+             */
+            release_notes_url?: string | null;
         };
         /**
          * ItemResult

@@ -47,7 +47,7 @@ export function PackagesTab({ siteUuid }: { siteUuid: string }) {
       key: "recommended",
       header: t("site.recommended"),
       render: (p) => {
-        const url = releaseNotesUrl(p.ecosystem, p.package, p.recommended_version);
+        const url = releaseNotesUrl(p.ecosystem, p.package, p.recommended_version, p.release_notes_url);
         if (!p.recommended_version) return t("common.none");
         return url ? (
           <Anchor href={url} target="_blank" rel="noreferrer" size="sm" aria-label={t("site.releaseNotesOf", { package: p.package, version: p.recommended_version })}>

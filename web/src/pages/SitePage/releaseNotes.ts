@@ -1,8 +1,14 @@
 /**
- * Where to read about a version. The API gives no release link per installed package yet; for
- * Drupal projects drupal.org's release pages follow one pattern, so we link those only.
+ * Where to read about a version: the catalog's release page when the API gives one (only
+ * http(s)), else, for Drupal projects, drupal.org's release page, which follows one pattern.
  */
-export function releaseNotesUrl(ecosystem: string, pkg: string, version: string | null | undefined): string | null {
+export function releaseNotesUrl(
+  ecosystem: string,
+  pkg: string,
+  version: string | null | undefined,
+  fromCatalog?: string | null,
+): string | null {
+  if (fromCatalog && /^https?:\/\//i.test(fromCatalog)) return fromCatalog;
   if (!version || ecosystem !== "drupal" || !/^[a-z0-9_]+$/.test(pkg)) return null;
   return `https://www.drupal.org/project/${pkg}/releases/${encodeURIComponent(version)}`;
 }
