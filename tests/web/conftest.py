@@ -141,7 +141,9 @@ async def page(browser: Any, live_server: LiveServer) -> AsyncIterator[Any]:
     context = await browser.new_context(
         base_url=live_server.url, viewport={"width": 1280, "height": 860}
     )
-    context.set_default_timeout(15_000)
+    # Generous: on a loaded 2-core machine a first page (lazy chunks, a cold server) can be slow;
+    # a real failure still fails, only later.
+    context.set_default_timeout(30_000)
     tab = await context.new_page()
     yield tab
     await context.close()
