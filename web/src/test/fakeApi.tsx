@@ -57,6 +57,8 @@ export function polyfillDom(): void {
     disconnect() {}
   } as unknown as typeof ResizeObserver;
   Element.prototype.scrollIntoView ??= () => {};
+  // Mantine's autosize Textarea listens to `document.fonts`.
+  if (!("fonts" in document)) Object.defineProperty(document, "fonts", { value: { addEventListener: () => {}, removeEventListener: () => {} } });
 }
 
 /** The app's providers around `ui`, at `path`. */

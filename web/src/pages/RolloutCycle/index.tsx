@@ -1,15 +1,20 @@
-import { Anchor, Badge, Group, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
+import { Anchor, Badge, Button, Group, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
+import { notifications } from "@mantine/notifications";
+import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { Link, useParams } from "react-router";
+import { Link, useNavigate, useParams } from "react-router";
 
 import { isApiError } from "../../api/errors";
 import { useCan } from "../../auth/session";
+import { ConfirmActionModal } from "../../components/ConfirmActionModal";
 import { EmptyState, ErrorState, LoadingState } from "../../components/States";
 import { formatDate, formatDateTime } from "../../format";
 import { useT } from "../../i18n";
-import type { Report } from "../Rollouts/queries";
+import { CycleFormModal } from "../Rollouts/CycleFormModal";
+import { useDeleteCycle, type Report } from "../Rollouts/queries";
 import { RagBadge } from "../Rollouts/RagBadge";
 import { Breakdown } from "./Breakdown";
+import { CollectionsPanel } from "./CollectionsPanel";
 import { KpiSummary } from "./KpiSummary";
 import { useCycleKpis, useRolloutCycle, useUpdateCycle } from "./queries";
 import { RagPanel } from "./RagPanel";
@@ -26,7 +31,12 @@ export default function RolloutCycle() {
   const cycle = useRolloutCycle(cycleUuid);
   const kpis = useCycleKpis(cycleUuid);
   const update = useUpdateCycle(cycleUuid);
+  const remove = useDeleteCycle();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
   const [rowsOf, setRowsOf] = useState<Report | null>(null);
+  const [editing, setEditing] = useState(false);
+  const [deleting, setDeleting] = useState(false);
 
   const back = (
     <Anchor component={Link} to="/rollouts" size="sm">
@@ -71,6 +81,16 @@ export default function RolloutCycle() {
             </Text>
           </Group>
         </Stack>
+        {canWrite && (
+          <Group gap="xs" wrap="wrap">
+            <Button variant="light" onClick={() => setEditing(true)}>
+              {t("rollouts.cycleActions.editCycle")}
+            </Button>
+            <Button variant="subtle" color="red" onClick={() => setDeleting(true)}>
+              {t("rollouts.cycleActions.deleteCycle")}
+            </Button>
+          </Group>
+        )}
       </Group>
 
       {kpis.isLoading ? (
@@ -108,8 +128,27 @@ export default function RolloutCycle() {
         </Paper>
       )}
 
+      <CollectionsPanel cycleUuid={cycleUuid} canWrite={canWrite} />
+
       <ReportsList cycleUuid={cycleUuid} canWrite={canWrite} onViewRows={setRowsOf} />
       <ReportRows report={rowsOf} onClose={() => setRowsOf(null)} />
+      <CycleFormModal target={editing ? { mode: "edit", cycle: c } : null} onClose={() => setEditing(false)} />
+      <ConfirmActionModal
+        opened={deleting}
+        onClose={() => setDeleting(false)}
+        title={t("rollouts.cycleActions.deleteTitle")}
+        confirmLabel={t("rollouts.cycleActions.deleteConfirm")}
+        cancelLabel={t("rollouts.cycleForm.cancel")}
+        onConfirm={async () => {
+          await remove.mutateAsync(c.uuid);
+          notifications.show({ color: "green", message: t("rollouts.cycleActions.deleted", { title: c.title }) });
+          // Leave first: the page's own queries would answer 404 if refetched.
+          navigate("/rollouts", { replace: true });
+          queryClient.removeQueries({ queryKey: ["rollouts", "cycle", c.uuid] });
+        }}
+      >
+        {t("rollouts.cycleActions.deleteText", { title: c.title, deployment: c.deployment_title })}
+      </ConfirmActionModal>
     </Stack>
   );
 }

@@ -73,3 +73,57 @@ export function useDeleteReport() {
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ["rollouts"] }),
   });
 }
+
+export type Collection = components["schemas"]["CollectionOut"];
+export type CollectionCreate = components["schemas"]["CollectionCreate"];
+export type CollectionUpdate = components["schemas"]["CollectionUpdate"];
+
+export function useCollections(cycleUuid: string, state: TableState) {
+  const query = toQuery(state);
+  return useQuery({
+    queryKey: ["rollouts", "cycle", cycleUuid, "collections", query],
+    queryFn: () =>
+      unwrap(api.GET("/rollouts/cycles/{rollout_cycle_uuid}/collections", { params: { path: { rollout_cycle_uuid: cycleUuid }, query } })),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/**
+ * After a collection changes: its list, the cycle's KPIs (the ring breakdown follows the
+ * collections' current rings) and the report rows (they show the ring).
+ */
+function useCollectionsChanged(cycleUuid: string) {
+  const queryClient = useQueryClient();
+  return () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: ["rollouts", "cycle", cycleUuid, "collections"] }),
+      queryClient.invalidateQueries({ queryKey: ["rollouts", "cycle", cycleUuid, "kpis"] }),
+      queryClient.invalidateQueries({ queryKey: ["rollouts", "report"] }),
+    ]);
+}
+
+export function useCreateCollection(cycleUuid: string) {
+  const changed = useCollectionsChanged(cycleUuid);
+  return useMutation({
+    mutationFn: (body: CollectionCreate) =>
+      unwrap(api.POST("/rollouts/cycles/{rollout_cycle_uuid}/collections", { params: { path: { rollout_cycle_uuid: cycleUuid } }, body })),
+    onSuccess: changed,
+  });
+}
+
+export function useUpdateCollection(cycleUuid: string) {
+  const changed = useCollectionsChanged(cycleUuid);
+  return useMutation({
+    mutationFn: ({ uuid, body }: { uuid: string; body: CollectionUpdate }) =>
+      unwrap(api.PATCH("/rollouts/collections/{collection_uuid}", { params: { path: { collection_uuid: uuid } }, body })),
+    onSuccess: changed,
+  });
+}
+
+export function useDeleteCollection(cycleUuid: string) {
+  const changed = useCollectionsChanged(cycleUuid);
+  return useMutation({
+    mutationFn: (uuid: string) => unwrap(api.DELETE("/rollouts/collections/{collection_uuid}", { params: { path: { collection_uuid: uuid } } })),
+    onSuccess: changed,
+  });
+}

@@ -7,7 +7,8 @@ import { isApiError } from "../../api/errors";
 import { FormError, applyFieldErrors } from "../../components/FormError";
 import { useT } from "../../i18n";
 import { useCreateDeployment } from "./queries";
-import { looksLikeColumns } from "./rollouts";
+import { normaliseColumns } from "./forms";
+import { layoutValidators } from "./LayoutFields";
 
 interface Values {
   title: string;
@@ -48,7 +49,7 @@ export function CreateDeploymentForm({ onDone }: { onDone: () => void }) {
     },
     validate: {
       title: (v) => (v.trim() ? null : t("rollouts.create.required")),
-      excel_columns: (v) => (looksLikeColumns(v) ? null : t("rollouts.create.excelColumnsHelp")),
+      ...layoutValidators(t),
     },
   });
 
@@ -58,7 +59,7 @@ export function CreateDeploymentForm({ onDone }: { onDone: () => void }) {
       const created = await create.mutateAsync({
         title: values.title.trim(),
         description: values.description,
-        excel_columns: values.excel_columns.trim() || null,
+        excel_columns: normaliseColumns(values.excel_columns),
         excel_header_row: values.excel_header_row === "" ? null : Number(values.excel_header_row),
         excel_sheet: values.excel_sheet.trim() || null,
         rag_thresholds: {

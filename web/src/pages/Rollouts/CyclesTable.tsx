@@ -1,17 +1,29 @@
 import { Anchor, Badge, Button, Checkbox, Group, Stack, Text, Title } from "@mantine/core";
+import { notifications } from "@mantine/notifications";
 import { useState } from "react";
-import { Link } from "react-router";
+import { Link, useNavigate } from "react-router";
+
+import { ConfirmActionModal } from "../../components/ConfirmActionModal";
 
 import { DataTable, type Column } from "../../components/DataTable";
 import { DEFAULT_TABLE_STATE, type TableState } from "../../components/tableState";
 import { formatDate, formatDateTime } from "../../format";
 import { useT } from "../../i18n";
-import { useRolloutCycles, type Deployment, type RolloutCycle } from "./queries";
+import { CycleFormModal } from "./CycleFormModal";
+import { useDeleteCycle, useRolloutCycles, type Deployment, type RolloutCycle } from "./queries";
 import { RagBadge } from "./RagBadge";
 
-/** Cycles of every deployment, or of the one picked (paginated on the server, local state). */
-export function CyclesTable({ deployment, onClear }: { deployment: Deployment | null; onClear: () => void }) {
+/**
+ * Cycles of every deployment, or of the one picked (paginated on the server, local state).
+ * Writers add a cycle to the picked deployment, and edit or delete each cycle.
+ */
+export function CyclesTable({ deployment, onClear, canWrite = false }: { deployment: Deployment | null; onClear: () => void; canWrite?: boolean }) {
   const t = useT();
+  const navigate = useNavigate();
+  const remove = useDeleteCycle();
+  const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<RolloutCycle | null>(null);
+  const [deleting, setDeleting] = useState<RolloutCycle | null>(null);
   const [state, setState] = useState<TableState>(DEFAULT_TABLE_STATE);
   const [activeOnly, setActiveOnly] = useState(false);
   const [forDeployment, setForDeployment] = useState<string | null>(deployment?.uuid ?? null);
@@ -58,6 +70,22 @@ export function CyclesTable({ deployment, onClear }: { deployment: Deployment | 
       ),
     },
   ];
+  if (canWrite) {
+    columns.push({
+      key: "actions",
+      header: t("rollouts.cycleActions.label"),
+      render: (c) => (
+        <Group gap="xs" wrap="nowrap">
+          <Button size="compact-sm" variant="light" onClick={() => setEditing(c)} aria-label={t("rollouts.cycleActions.editOf", { title: c.title })}>
+            {t("rollouts.cycleActions.edit")}
+          </Button>
+          <Button size="compact-sm" variant="subtle" color="red" onClick={() => setDeleting(c)} aria-label={t("rollouts.cycleActions.deleteOf", { title: c.title })}>
+            {t("rollouts.cycleActions.delete")}
+          </Button>
+        </Group>
+      ),
+    });
+  }
 
   return (
     <Stack gap="sm">
@@ -72,14 +100,21 @@ export function CyclesTable({ deployment, onClear }: { deployment: Deployment | 
             </Button>
           )}
         </Group>
-        <Checkbox
-          label={t("rollouts.cycles.activeFilter")}
-          checked={activeOnly}
-          onChange={(e) => {
-            setActiveOnly(e.currentTarget.checked);
-            setState((s) => ({ ...s, page: 1 }));
-          }}
-        />
+        <Group gap="md" align="center" wrap="wrap">
+          {canWrite && deployment && (
+            <Button size="sm" onClick={() => setCreating(true)} aria-label={t("rollouts.cycleActions.newCycleOf", { deployment: deployment.title })}>
+              {t("rollouts.cycleActions.newCycle")}
+            </Button>
+          )}
+          <Checkbox
+            label={t("rollouts.cycles.activeFilter")}
+            checked={activeOnly}
+            onChange={(e) => {
+              setActiveOnly(e.currentTarget.checked);
+              setState((s) => ({ ...s, page: 1 }));
+            }}
+          />
+        </Group>
       </Group>
       <DataTable
         caption={t("rollouts.cycles.caption")}
@@ -95,6 +130,26 @@ export function CyclesTable({ deployment, onClear }: { deployment: Deployment | 
         emptyTitle={t("rollouts.cycles.empty")}
         emptyHelp={t("rollouts.cycles.emptyHelp")}
       />
+      <CycleFormModal
+        target={creating && deployment ? { mode: "create", deployment } : null}
+        onClose={() => setCreating(false)}
+        onSaved={(cycle) => navigate(`/rollouts/cycles/${cycle.uuid}`)}
+      />
+      <CycleFormModal target={editing ? { mode: "edit", cycle: editing } : null} onClose={() => setEditing(null)} />
+      <ConfirmActionModal
+        opened={deleting !== null}
+        onClose={() => setDeleting(null)}
+        title={t("rollouts.cycleActions.deleteTitle")}
+        confirmLabel={t("rollouts.cycleActions.deleteConfirm")}
+        cancelLabel={t("rollouts.cycleForm.cancel")}
+        onConfirm={async () => {
+          const gone = deleting!;
+          await remove.mutateAsync(gone.uuid);
+          notifications.show({ color: "green", message: t("rollouts.cycleActions.deleted", { title: gone.title }) });
+        }}
+      >
+        {t("rollouts.cycleActions.deleteText", { title: deleting?.title ?? "", deployment: deleting?.deployment_title ?? "" })}
+      </ConfirmActionModal>
     </Stack>
   );
 }

@@ -1,16 +1,38 @@
-import { Anchor, Group, Stack, Text, TextInput, Title } from "@mantine/core";
+import { ActionIcon, Anchor, Group, Menu, Stack, Text, TextInput, Title } from "@mantine/core";
 import { useDebouncedCallback } from "@mantine/hooks";
+import { notifications } from "@mantine/notifications";
 import { useState } from "react";
+import { useNavigate } from "react-router";
+
+import { ConfirmActionModal } from "../../components/ConfirmActionModal";
 
 import { DataTable, type Column } from "../../components/DataTable";
 import { useTableState } from "../../components/useTableState";
 import { formatDateTime } from "../../format";
 import { useT } from "../../i18n";
-import { useDeployments, type Deployment } from "./queries";
+import { CycleFormModal } from "./CycleFormModal";
+import { DeploymentFormModal } from "./DeploymentFormModal";
+import { useDeleteDeployment, useDeployments, type Deployment } from "./queries";
 
-/** Deployments (URL-paginated); picking one shows only its cycles. */
-export function DeploymentsTable({ selected, onSelect }: { selected: string | null; onSelect: (deployment: Deployment | null) => void }) {
+/**
+ * Deployments (URL-paginated); picking one shows only its cycles. Writers edit, delete and add
+ * a cycle from each row's actions menu.
+ */
+export function DeploymentsTable({
+  selected,
+  onSelect,
+  canWrite = false,
+}: {
+  selected: string | null;
+  onSelect: (deployment: Deployment | null) => void;
+  canWrite?: boolean;
+}) {
   const t = useT();
+  const navigate = useNavigate();
+  const remove = useDeleteDeployment();
+  const [editing, setEditing] = useState<Deployment | null>(null);
+  const [deleting, setDeleting] = useState<Deployment | null>(null);
+  const [addingCycle, setAddingCycle] = useState<Deployment | null>(null);
   const table = useTableState();
   const [search, setSearch] = useState(table.filter("title"));
   const applySearch = useDebouncedCallback((value: string) => table.setFilter("title", value.trim()), 300);
@@ -74,6 +96,29 @@ export function DeploymentsTable({ selected, onSelect }: { selected: string | nu
     },
     { key: "updated_at", header: t("rollouts.deployments.updated"), sortField: "updated_at", wide: true, render: (d) => formatDateTime(d.updated_at) },
   ];
+  if (canWrite) {
+    columns.push({
+      key: "actions",
+      header: t("rollouts.deploymentActions.label"),
+      render: (d) => (
+        <Menu position="bottom-end" withinPortal>
+          <Menu.Target>
+            <ActionIcon variant="subtle" aria-label={t("rollouts.deploymentActions.menu", { title: d.title })}>
+              <span aria-hidden>⋯</span>
+            </ActionIcon>
+          </Menu.Target>
+          <Menu.Dropdown>
+            <Menu.Item onClick={() => setEditing(d)}>{t("rollouts.deploymentActions.edit")}</Menu.Item>
+            <Menu.Item onClick={() => setAddingCycle(d)}>{t("rollouts.deploymentActions.newCycle")}</Menu.Item>
+            <Menu.Divider />
+            <Menu.Item color="red" onClick={() => setDeleting(d)}>
+              {t("rollouts.deploymentActions.delete")}
+            </Menu.Item>
+          </Menu.Dropdown>
+        </Menu>
+      ),
+    });
+  }
 
   return (
     <Stack gap="sm">
@@ -106,6 +151,33 @@ export function DeploymentsTable({ selected, onSelect }: { selected: string | nu
         emptyTitle={t("rollouts.deployments.empty")}
         emptyHelp={t("rollouts.deployments.emptyHelp")}
       />
+      <DeploymentFormModal
+        deployment={editing}
+        onClose={() => setEditing(null)}
+        onSaved={(saved) => {
+          if (selected === saved.uuid) onSelect(saved);
+        }}
+      />
+      <CycleFormModal
+        target={addingCycle ? { mode: "create", deployment: addingCycle } : null}
+        onClose={() => setAddingCycle(null)}
+        onSaved={(cycle) => navigate(`/rollouts/cycles/${cycle.uuid}`)}
+      />
+      <ConfirmActionModal
+        opened={deleting !== null}
+        onClose={() => setDeleting(null)}
+        title={t("rollouts.deploymentActions.deleteTitle")}
+        confirmLabel={t("rollouts.deploymentActions.deleteConfirm")}
+        cancelLabel={t("rollouts.create.cancel")}
+        onConfirm={async () => {
+          const gone = deleting!;
+          await remove.mutateAsync(gone.uuid);
+          if (selected === gone.uuid) onSelect(null);
+          notifications.show({ color: "green", message: t("rollouts.deploymentActions.deleted", { title: gone.title }) });
+        }}
+      >
+        {t("rollouts.deploymentActions.deleteText", { title: deleting?.title ?? "", cycles: deleting?.cycles ?? 0 })}
+      </ConfirmActionModal>
     </Stack>
   );
 }

@@ -31,8 +31,8 @@ export default function Rollouts() {
       </Group>
       {canWrite && creating && <CreateDeploymentForm onDone={() => setCreating(false)} />}
       {canWrite && <UploadReportForm />}
-      <DeploymentsTable selected={deployment?.uuid ?? null} onSelect={setDeployment} />
-      <CyclesTable deployment={deployment} onClear={() => setDeployment(null)} />
+      <DeploymentsTable selected={deployment?.uuid ?? null} onSelect={setDeployment} canWrite={canWrite} />
+      <CyclesTable deployment={deployment} onClear={() => setDeployment(null)} canWrite={canWrite} />
     </Stack>
   );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { clampPercent, formatPercent, isRag, looksLikeColumns, ragColor, rowErrorsOf, statusColor } from "./rollouts";
+import { clampPercent, formatPercent, isRag, ragColor, rowErrorsOf, statusColor } from "./rollouts";
 
 describe("ragColor", () => {
   it("maps red, amber and green to Mantine colours", () => {
@@ -69,17 +69,5 @@ describe("rowErrorsOf", () => {
   it("is empty for other bodies", () => {
     expect(rowErrorsOf(null)).toEqual([]);
     expect(rowErrorsOf({ error: { details: "x" } })).toEqual([]);
-  });
-});
-
-describe("looksLikeColumns", () => {
-  it("accepts letters and ranges", () => {
-    expect(looksLikeColumns("A,C,F-G,I")).toBe(true);
-    expect(looksLikeColumns("")).toBe(true);
-    expect(looksLikeColumns("AA-AC")).toBe(true);
-  });
-  it("refuses other text", () => {
-    expect(looksLikeColumns("A;B")).toBe(false);
-    expect(looksLikeColumns("1,2")).toBe(false);
   });
 });

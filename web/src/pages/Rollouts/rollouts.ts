@@ -64,10 +64,3 @@ export function rowErrorsOf(body: unknown): RowError[] {
   }
   return rows;
 }
-
-/** The API's excel_columns hint check: letters and ascending ranges, comma separated. */
-export function looksLikeColumns(text: string): boolean {
-  const trimmed = text.trim();
-  if (!trimmed) return true;
-  return trimmed.split(",").every((part) => /^\s*[A-Za-z]{1,3}(\s*-\s*[A-Za-z]{1,3})?\s*$/.test(part));
-}
