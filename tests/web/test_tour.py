@@ -85,3 +85,32 @@ async def test_the_overview_in_the_dark_and_at_phone_width(
         await page.get_by_role("link", name="Sites").first.wait_for()
     finally:
         await context.close()
+
+
+async def test_the_paths_notifications_link_to_open_their_pages(
+    page: Any, live_server: LiveServer
+) -> None:
+    # The bell, the emails and the webhooks link to these paths (notify/fanout.py).
+    with api(live_server, "maria") as manager:
+        listed = manager.get("/maintenance-requests", params={"per_page": 1})
+        request = listed.json()["data"][0]
+    await sign_in(page, "maria", live_server.admin_password)
+
+    await page.goto(f"/maintenance/{request['uuid']}")
+    dialog = page.get_by_role("dialog")
+    await dialog.get_by_role("heading", name=f"Details of {request['topic']}").wait_for()
+    await page.keyboard.press("Escape")
+    await page.wait_for_url(re.compile(r"/maintenance$"))
+
+    await page.goto("/settings/notifications")
+    await page.wait_for_url(re.compile(r"/account#notifications$"))
+    await page.get_by_role("heading", name="Notification preferences").wait_for()
+    await page.goto("/catalog")
+    await page.get_by_role("heading", name="Advisories").wait_for()
+    await page.goto("/settings/webhooks")
+    await page.get_by_role("heading", name="Webhooks", exact=True).wait_for()
+    await page.goto("/notifications")
+    await page.get_by_role("heading", name="Notifications", exact=True).wait_for()
+    await page.get_by_role("row").nth(1).wait_for()
+    await page.wait_for_load_state("networkidle")
+    await screenshot(page, "notifications")

@@ -7,6 +7,7 @@ block is the in-app text. HTML templates are autoescaped; text templates are not
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,21 @@ _env = Environment(
     autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
     trim_blocks=False,
 )
+
+
+def when(value: Any) -> str:
+    """A moment for people: ``2026-11-29 19:08 UTC`` (events carry ISO 8601 with microseconds);
+    anything else is shown as it is."""
+    try:
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+_env.filters["when"] = when
 
 
 @dataclass(frozen=True)
