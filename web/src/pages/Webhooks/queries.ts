@@ -4,6 +4,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import { api, data, unwrap } from "../../api/client";
 import type { components } from "../../api/schema";
 import { toQuery, type TableState } from "../../components/tableState";
+import { NOTIFICATION_KINDS } from "../Notifications/queries";
 
 export type Webhook = components["schemas"]["WebhookOut"];
 export type WebhookCreate = components["schemas"]["WebhookCreate"];
@@ -16,20 +17,8 @@ export type EventKind = NonNullable<WebhookCreate["event_kinds"]>[number];
 export const MANAGE_WEBHOOKS = "webhooks:manage";
 export const SCOPES: readonly WebhookScope[] = ["user", "organization"];
 export const FORMATS: readonly PayloadFormat[] = ["json", "slack"];
-export const EVENT_KINDS: readonly EventKind[] = [
-  "security_update",
-  "sla_due_soon",
-  "sla_breached",
-  "task_assigned",
-  "maintenance_submitted",
-  "maintenance_accepted",
-  "maintenance_rejected",
-  "registration_pending",
-  "account_approved",
-  "import_finished",
-  "statement",
-  "catalog_sync_failed",
-];
+/** The kinds an organization webhook may list: the kinds of notification there are. */
+export const EVENT_KINDS: readonly EventKind[] = NOTIFICATION_KINDS;
 
 const KEY = ["webhooks"] as const;
 
