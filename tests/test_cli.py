@@ -116,4 +116,4 @@ async def test_demo_prints_a_password_that_signs_in(
             assert response.status_code == 200
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=30)  # the loops end their round first (SHUTDOWN_GRACE_SECONDS 20)

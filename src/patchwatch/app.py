@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -27,6 +26,7 @@ from patchwatch.identity.router_service import router as identity_service_router
 from patchwatch.identity.router_wellknown import router as wellknown_router
 from patchwatch.identity.throttle import LoginThrottle
 from patchwatch.jobs import scheduler
+from patchwatch.jobs.loops import Stopper, stop_loops
 from patchwatch.logging import configure_logging
 from patchwatch.notify.router import router as notify_router
 from patchwatch.patching.router import router as patching_router
@@ -88,25 +88,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.db = Database(settings.database_url, settings.database_replica_url)
         await _resume_pending_snapshots(app.state.db)
-        ticking = (
-            asyncio.create_task(scheduler.run_forever(app.state.db, settings))
-            if settings.scheduler_enabled
-            else None
-        )
+        stopper = Stopper()
+        loops: list[asyncio.Task[None]] = []
+        if settings.scheduler_enabled:
+            loops.append(
+                asyncio.create_task(scheduler.run_forever(app.state.db, settings, stopper))
+            )
         # Events are delivered here on the embedded default; with Redis, by `patchwatch worker`.
-        delivering = (
-            asyncio.create_task(event_runner.run_forever(app.state.db, settings))
-            if settings.scheduler_enabled and not settings.redis_url
-            else None
-        )
+        if settings.scheduler_enabled and not settings.redis_url:
+            loops.append(
+                asyncio.create_task(event_runner.run_forever(app.state.db, settings, stopper))
+            )
         try:
             yield
         finally:
-            for background in (ticking, delivering):
-                if background is not None:
-                    background.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await background
+            await stop_loops(stopper, loops, settings.shutdown_grace_seconds)
             await snapshot_jobs.wait_idle()
             await app.state.db.dispose()
 

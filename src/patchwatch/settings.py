@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     # `patchwatch jobs run` from cron instead. One process at a time runs a job (a lease).
     scheduler_enabled: bool = True
     scheduler_tick_seconds: int = Field(default=60, ge=1, le=3600)
+    # On SIGTERM the background loops finish the round they are in; one still busy after this
+    # many seconds is cancelled (jobs/loops.py).
+    shutdown_grace_seconds: float = Field(default=20, gt=0, le=600)
     sla_check_interval_minutes: int = Field(default=15, ge=0)
     # Planned patch cycles open (their targets are frozen) once their start has come.
     cycle_open_interval_minutes: int = Field(default=5, ge=0)

@@ -119,7 +119,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     yield LiveServer(url=url, env=env, admin_password=password.group(1))
     server.terminate()
     try:
-        server.wait(timeout=15)
+        server.wait(timeout=30)  # the loops end their round first (SHUTDOWN_GRACE_SECONDS 20)
     except subprocess.TimeoutExpired:
         server.kill()
     log.close()

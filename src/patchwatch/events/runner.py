@@ -35,6 +35,7 @@ from patchwatch.events.delivery import (
 )
 from patchwatch.events.models import EventConsumerLease
 from patchwatch.events.registry import consumers as registered
+from patchwatch.jobs.loops import Stopper
 from patchwatch.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -165,17 +166,21 @@ class Sweeper:
         await mark_published(database, registered(), utcnow())
 
 
-async def run_forever(database: Database, settings: Settings) -> None:
-    """The in-process runner: a delivery round every poll interval, until cancelled."""
+async def run_forever(
+    database: Database, settings: Settings, stopper: Stopper | None = None
+) -> None:
+    """The in-process runner: a delivery round every poll interval, until stopped (between
+    rounds, see jobs/loops.py) or cancelled."""
+    stopper = stopper or Stopper()
     holder = holder_name()
     sweeper = Sweeper()
-    while True:
+    while not stopper.stopped:
         try:
             delivered = await deliver_round(database, settings, holder)
             await sweeper.maybe(database)
         except Exception:  # e.g. the database is down or not migrated: try again, later
             log.warning("event_delivery_round_failed", exc_info=True)
-            await asyncio.sleep(max(settings.events_poll_seconds, FAILED_ROUND_PAUSE_SECONDS))
+            await stopper.pause(max(settings.events_poll_seconds, FAILED_ROUND_PAUSE_SECONDS))
             continue
         if not delivered:  # busy: go again at once; idle: wait
-            await asyncio.sleep(settings.events_poll_seconds)
+            await stopper.pause(settings.events_poll_seconds)

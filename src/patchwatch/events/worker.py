@@ -25,6 +25,7 @@ from patchwatch.db import Database
 from patchwatch.events import runner
 from patchwatch.events.registry import consumers as registered
 from patchwatch.jobs import scheduler
+from patchwatch.jobs.loops import Stopper, stop_loops
 from patchwatch.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -109,6 +110,8 @@ async def run_worker(settings: Settings) -> None:
     """Run until SIGTERM or SIGINT: event delivery (through Redis when set) and the scheduler."""
     database = Database(settings.database_url)
     background: list[asyncio.Task[None]] = []
+    loops: list[asyncio.Task[None]] = []  # stopped between rounds (jobs/loops.py)
+    stopper = Stopper()
     worker: EventWorker | None = None
     if settings.redis_url:
         worker = EventWorker(database, settings)
@@ -120,9 +123,9 @@ async def run_worker(settings: Settings) -> None:
         )
         background.append(asyncio.create_task(worker.wake_forever()))
     else:
-        background.append(asyncio.create_task(runner.run_forever(database, settings)))
+        loops.append(asyncio.create_task(runner.run_forever(database, settings, stopper)))
     if settings.scheduler_enabled:
-        background.append(asyncio.create_task(scheduler.run_forever(database, settings)))
+        loops.append(asyncio.create_task(scheduler.run_forever(database, settings, stopper)))
     log.info("worker_started", redis=bool(settings.redis_url), holder=getattr(worker, "holder", ""))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -133,6 +136,7 @@ async def run_worker(settings: Settings) -> None:
         if worker is not None:
             await worker.wind_down()
     finally:
+        await stop_loops(stopper, loops, settings.shutdown_grace_seconds)
         for task in background:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):

@@ -9,7 +9,6 @@ lease expires. The state of every job (last run, outcome, figures) is kept for o
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,6 +19,7 @@ from sqlalchemy import or_, select, update
 
 from patchwatch.catalog.sync import sync_drupal_catalog
 from patchwatch.db import Database, insert_ignoring_conflicts, utcnow
+from patchwatch.jobs.loops import Stopper
 from patchwatch.jobs.models import ScheduledJob
 from patchwatch.notify import jobs as notify_jobs
 from patchwatch.patching.cycles import open_due_cycles
@@ -144,10 +144,15 @@ async def run_job(
     return result
 
 
-async def run_due(database: Database, settings: Settings) -> dict[str, dict[str, Any]]:
-    """Run every enabled job that is due; the figures of those that ran."""
+async def run_due(
+    database: Database, settings: Settings, stopper: Stopper | None = None
+) -> dict[str, dict[str, Any]]:
+    """Run every enabled job that is due (none more once a stop is asked for); the figures of
+    those that ran."""
     ran: dict[str, dict[str, Any]] = {}
     for job in jobs(settings).values():
+        if stopper is not None and stopper.stopped:
+            break
         if job.interval <= timedelta(0):
             continue
         try:
@@ -167,15 +172,19 @@ def pause_seconds(settings: Settings) -> float:
     return min([float(settings.scheduler_tick_seconds), *intervals])
 
 
-async def run_forever(database: Database, settings: Settings) -> None:
-    """The loop of a long-running process: look for due jobs every pause, until cancelled."""
+async def run_forever(
+    database: Database, settings: Settings, stopper: Stopper | None = None
+) -> None:
+    """The loop of a long-running process: look for due jobs every pause, until stopped (between
+    jobs, see jobs/loops.py) or cancelled."""
+    stopper = stopper or Stopper()
     pause = pause_seconds(settings)
-    while True:
+    while not stopper.stopped:
         try:
-            await run_due(database, settings)
+            await run_due(database, settings, stopper)
         except Exception:  # e.g. the database is down or not migrated: try again next tick
             log.warning("scheduler_tick_failed", exc_info=True)
-        await asyncio.sleep(pause)
+        await stopper.pause(pause)
 
 
 async def job_states(database: Database) -> list[ScheduledJob]:
