@@ -1,17 +1,17 @@
 import { MantineProvider, localStorageColorSchemeManager } from "@mantine/core";
 import { Notifications } from "@mantine/notifications";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { Suspense } from "react";
+import { Suspense, useMemo, type ReactNode } from "react";
 import { BrowserRouter, Route, Routes } from "react-router";
 
 import { isApiError } from "./api/errors";
 import { RequireAuth } from "./auth/session";
 import { AppLayout } from "./components/AppLayout";
 import { LoadingState } from "./components/States";
-import { I18nProvider } from "./i18n";
+import { I18nProvider, useT } from "./i18n";
 import NotFound from "./pages/NotFound";
 import { routes } from "./routes";
-import { theme } from "./theme";
+import { makeTheme } from "./theme";
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -26,11 +26,21 @@ const queryClient = new QueryClient({
 // Light or dark follows the system until the user picks one; the pick is kept.
 const colorSchemeManager = localStorageColorSchemeManager({ key: "patchwatch.color-scheme" });
 
-export function App() {
+function Themed({ children }: { children: ReactNode }) {
+  const t = useT();
+  const theme = useMemo(() => makeTheme(t), [t]);
   return (
     <MantineProvider theme={theme} defaultColorScheme="auto" colorSchemeManager={colorSchemeManager}>
       <Notifications />
-      <I18nProvider>
+      {children}
+    </MantineProvider>
+  );
+}
+
+export function App() {
+  return (
+    <I18nProvider>
+      <Themed>
         <QueryClientProvider client={queryClient}>
           <BrowserRouter>
             <Suspense fallback={<LoadingState />}>
@@ -58,7 +68,7 @@ export function App() {
             </Suspense>
           </BrowserRouter>
         </QueryClientProvider>
-      </I18nProvider>
-    </MantineProvider>
+      </Themed>
+    </I18nProvider>
   );
 }

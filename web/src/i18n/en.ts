@@ -28,6 +28,7 @@ export const en = {
     toDark: "Switch to dark theme",
   },
   common: {
+    close: "Close",
     retry: "Try again",
     loading: "Loading…",
     none: "—",
