@@ -16,7 +16,7 @@ from patchwatch.db import Database, utcnow
 from patchwatch.identity.principal import system_principal
 from patchwatch.rollouts.models import RolloutCycle
 from patchwatch.rollouts.schemas import Rag, RagSource
-from patchwatch.rollouts.service import apply_rag_rules, rag_changed
+from patchwatch.rollouts.service import rejudge_rag
 from patchwatch.settings import Settings
 
 
@@ -36,11 +36,6 @@ async def deadlines(database: Database, _settings: Settings) -> dict[str, Any]:
                 .order_by(RolloutCycle.id)
             )
         ).all()
-        turned = 0
-        for cycle in cycles:
-            before = cycle.rag_status
-            await apply_rag_rules(session, cycle, now)
-            turned += cycle.rag_status != before
-            await rag_changed(session, actor, cycle, before)
+        turned = sum([await rejudge_rag(session, actor, cycle, now) for cycle in cycles])
         await session.commit()
     return {"checked": len(cycles), "changed": turned}

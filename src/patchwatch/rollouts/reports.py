@@ -257,10 +257,7 @@ async def _after_change(session: AsyncSession, actor: Principal, cycle: RolloutC
     """The cycle's RAG by the rules after its reports changed, unless a person set it."""
     if cycle.rag_source != "rules":
         return
-    before = cycle.rag_status
-    await session.flush()
-    await service.apply_rag_rules(session, cycle)
-    await service.rag_changed(session, actor, cycle, before)
+    await service.rejudge_rag(session, actor, cycle)
 
 
 async def _sites_of(

@@ -408,6 +408,18 @@ async def apply_rag_rules(
     cycle.rag_source = RagSource.rules.value
 
 
+async def rejudge_rag(
+    session: AsyncSession, actor: Principal, cycle: RolloutCycle, now: datetime | None = None
+) -> bool:
+    """Apply the rules again and record the change, if any (a report came or went, a deadline
+    passed); whether the status moved."""
+    before = cycle.rag_status
+    await session.flush()
+    await apply_rag_rules(session, cycle, now)
+    await rag_changed(session, actor, cycle, before)
+    return cycle.rag_status != before
+
+
 async def rag_changed(
     session: AsyncSession, actor: Principal, cycle: RolloutCycle, before: str | None
 ) -> None:
