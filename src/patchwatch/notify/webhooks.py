@@ -92,19 +92,21 @@ async def resolve_destination(url: str, *, allow_private: bool = False) -> list[
     return addresses
 
 
+def _netloc(host: str, port: int | None) -> str:
+    """``host[:port]``, an IPv6 literal in brackets (without its zone)."""
+    name = f"[{host.split('%', 1)[0]}]" if ":" in host else host
+    return name if port is None else f"{name}:{port}"
+
+
 def pinned(url: str, address: str) -> tuple[str, dict[str, str], dict[str, str]]:
     """``url`` with its host replaced by the checked ``address``, and the ``Host`` header and
     TLS server name (SNI, also the name the certificate is checked against) that keep it the
     same request: a second DNS answer (rebinding) can no longer send it elsewhere."""
     parts = urlsplit(url)
     host = parts.hostname or ""
-    literal = f"[{address.split('%', 1)[0]}]" if ":" in address else address
-    netloc = literal if parts.port is None else f"{literal}:{parts.port}"
-    host_header = host if parts.port is None else f"{host}:{parts.port}"
-    if ":" in host:  # an IPv6 literal as the host: brackets in the Host header too
-        host_header = f"[{host}]" if parts.port is None else f"[{host}]:{parts.port}"
     extensions = {"sni_hostname": host} if parts.scheme == "https" else {}
-    return parts._replace(netloc=netloc).geturl(), {"Host": host_header}, extensions
+    target = parts._replace(netloc=_netloc(address, parts.port)).geturl()
+    return target, {"Host": _netloc(host, parts.port)}, extensions
 
 
 async def post(
