@@ -7,7 +7,7 @@ import { isApiError } from "../../api/errors";
 import { FormError } from "../../components/FormError";
 import { formatDateTime } from "../../format";
 import { useT } from "../../i18n";
-import { clashingWindows } from "./fieldErrors";
+import { clashTexts } from "./fieldErrors";
 import { decide, type Decision, type MaintenanceRequest } from "./queries";
 
 interface Props {
@@ -74,14 +74,7 @@ export function DecisionModal({ request, decision, onClose }: Props) {
     } catch (e) {
       if (isApiError(e) && e.fieldErrors.reason) setReasonError(e.fieldErrors.reason);
       else if (isApiError(e, "window_overlaps"))
-        setError(
-          [
-            e.message,
-            ...clashingWindows(e.details).map((w) =>
-              t("operations.maintenance.form.overlaps", { from: formatDateTime(w.starts_at), to: formatDateTime(w.ends_at) }),
-            ),
-          ].join(" "),
-        );
+        setError([e.message, ...clashTexts(e.details, t)].join(" "));
       else setError(isApiError(e) && e.status === 403 ? `${t("operations.common.forbidden")} ${e.message}` : e instanceof Error ? e.message : String(e));
     } finally {
       setBusy(false);

@@ -7,11 +7,10 @@ import { useMemo, useState } from "react";
 import { isApiError } from "../../api/errors";
 import { useMe } from "../../auth/session";
 import { FormError } from "../../components/FormError";
-import { formatDateTime } from "../../format";
 import { SitePicker } from "../../components/SitePicker";
 import { useT } from "../../i18n";
 import { browserTimeZone, locationComplete, timeZones, zonedIso } from "./datetime";
-import { clashingWindows, matchFieldErrors } from "./fieldErrors";
+import { clashTexts, matchFieldErrors } from "./fieldErrors";
 import { submitRequest } from "./queries";
 
 interface Values {
@@ -103,10 +102,7 @@ export function RequestForm({ onDone, siteUuid }: { onDone: () => void; siteUuid
         setFormError(error instanceof Error ? error.message : String(error));
       } else if (error.code === "window_overlaps") {
         // Name the accepted windows it clashes with, next to the start it has to move.
-        const clashes = clashingWindows(error.details).map((w) =>
-          t("operations.maintenance.form.overlaps", { from: formatDateTime(w.starts_at), to: formatDateTime(w.ends_at) }),
-        );
-        form.setFieldError("starts_at", clashes.join(" ") || error.message);
+        form.setFieldError("starts_at", clashTexts(error.details, t).join(" ") || error.message);
         setFormError(error.message);
       } else {
         const { matched, rest } = matchFieldErrors(error.fieldErrors, FIELDS);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
-import { clashingWindows, matchFieldErrors } from "./fieldErrors";
+import { t } from "../../i18n";
+import { clashTexts, clashingWindows, matchFieldErrors } from "./fieldErrors";
 
 describe("matchFieldErrors", () => {
   it("puts nested errors on the nested field", () => {
@@ -27,5 +28,14 @@ describe("clashingWindows", () => {
     ];
     expect(clashingWindows(details)).toEqual([details[0]]);
     expect(clashingWindows([])).toEqual([]);
+  });
+});
+
+describe("clashTexts", () => {
+  it("says one sentence per clashing window", () => {
+    const details = [{ starts_at: "2026-05-01T10:00:00Z", ends_at: "2026-05-01T12:00:00Z" }, { message: "no" }];
+    const texts = clashTexts(details, t);
+    expect(texts).toHaveLength(1);
+    expect(texts[0]).toMatch(/^Overlaps an accepted window from .+ to .+\.$/);
   });
 });

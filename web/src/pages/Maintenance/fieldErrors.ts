@@ -1,3 +1,6 @@
+import { formatDateTime } from "../../format";
+import type { TFunction } from "../../i18n";
+
 /** The API's field errors (`location.country`, `starts_at`) matched to a form's field paths. */
 export function matchFieldErrors(
   fieldErrors: Record<string, string>,
@@ -32,5 +35,12 @@ export function clashingWindows(details: readonly unknown[]): ClashingWindow[] {
   return details.filter(
     (d): d is ClashingWindow =>
       typeof d === "object" && d !== null && typeof (d as ClashingWindow).starts_at === "string" && typeof (d as ClashingWindow).ends_at === "string",
+  );
+}
+
+/** "Overlaps an accepted window from … to …", one sentence per window a 409 names. */
+export function clashTexts(details: readonly unknown[], t: TFunction): string[] {
+  return clashingWindows(details).map((w) =>
+    t("operations.maintenance.form.overlaps", { from: formatDateTime(w.starts_at), to: formatDateTime(w.ends_at) }),
   );
 }
